@@ -1,0 +1,174 @@
+"""The `numplus` command. Every error is one clear line and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from game import APP_VERSION
+from game.locales import supported_locales
+from game.paths import SCENARIOS
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit code 2."""
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from game.scenario.loader import WALKTHROUGH_SUFFIX, ScenarioError, load_scenario, scenario_files
+    from game.scenario.walkthrough import load_walkthrough
+
+    paths = [Path(p) for p in args.paths]
+    for path in paths:
+        if not path.exists():
+            raise CliError(f"{path}: no such file or folder")
+    problems: list[str] = []
+    loaded = {}
+    files = scenario_files(paths)
+    for path in files:
+        try:
+            loaded[path] = load_scenario(path)
+        except ScenarioError as exc:
+            problems.extend(str(p) for p in exc.problems)
+    seen: dict[str, Path] = {}
+    for path, scenario in loaded.items():
+        if scenario.id in seen:
+            problems.append(f"{path}:1:1: id: {scenario.id!r} is already used by {seen[scenario.id]}")
+        seen.setdefault(scenario.id, path)
+    walkthroughs = sorted({w for p in paths for w in ([p] if p.is_file() else p.rglob("*" + WALKTHROUGH_SUFFIX))
+                           if w.name.endswith(WALKTHROUGH_SUFFIX)})
+    for path in walkthroughs:
+        scenario_path = path.with_name(path.name.removesuffix(WALKTHROUGH_SUFFIX) + ".yaml")
+        scenario = loaded.get(scenario_path)
+        if scenario is None and scenario_path.exists() and scenario_path not in files:
+            try:
+                scenario = load_scenario(scenario_path)
+            except ScenarioError:
+                scenario = None
+        if scenario is None and not scenario_path.exists():
+            problems.append(f"{path}:1:1: no scenario file {scenario_path.name} beside this walkthrough")
+            continue
+        try:
+            load_walkthrough(path, scenario)
+        except ScenarioError as exc:
+            problems.extend(str(p) for p in exc.problems)
+    for problem in problems:
+        print(problem)
+    checked = len(files) + len(walkthroughs)
+    print(f"{checked} file(s) checked, {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from game.scenario.models import Scenario
+    from game.scenario.walkthrough import Walkthrough
+
+    model = Walkthrough if args.walkthrough else Scenario
+    schema = model.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    print(json.dumps(schema, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    from game.sessions import scenario_library
+    from game.store import StoreError, read_jsonl
+    from scoring.evidence import score_events
+
+    path = Path(args.events_file)
+    if not path.is_file():
+        raise CliError(f"{path}: no such file")
+    try:
+        events = read_jsonl(path)
+    except (StoreError, UnicodeDecodeError) as exc:
+        raise CliError(str(exc)) from None
+    roots = [Path(p) for p in args.scenarios] if args.scenarios else [SCENARIOS]
+    library = {sid: loaded.scenario for sid, loaded in scenario_library(roots).items()}
+    try:
+        result = score_events(events, library)
+    except KeyError as exc:
+        raise CliError(f"scenario {exc.args[0]!r} of the events is not in {', '.join(map(str, roots))}") from None
+    except (TypeError, AttributeError):
+        raise CliError(f"{path}: events are not in the NUM+ event log format (docs/data-dictionary.md)") from None
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=True))
+    else:
+        for sid, data in result["scenarios"].items():
+            print(f"{sid} ({data['outcome']})")
+            for name, obs in data["observables"].items():
+                print(f"  {name} [{obs['competence']}]: {obs['value']}")
+    return 0
+
+
+def _play(args: argparse.Namespace) -> int:
+    if args.lang and args.lang not in supported_locales():
+        raise CliError(f"--lang must be one of {', '.join(supported_locales())}")
+    if args.headless:
+        if not (args.scenario and args.actions and args.out):
+            raise CliError("--headless needs --scenario, --actions and --out")
+        from game.ui.headless import run_headless
+
+        return run_headless(scenario_ref=args.scenario, actions=Path(args.actions), out=Path(args.out),
+                            locale=args.lang, keyboard_only=args.keyboard_only, screenshots=args.screenshots,
+                            participant=args.participant, text_scale=args.text_scale)
+    from game.ui.app import run_window
+
+    return run_window(scenario_ref=args.scenario, locale=args.lang, record=Path(args.record) if args.record else None,
+                      participant=args.participant, text_scale=args.text_scale)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="numplus", description="NUM+: measure the digital competencies jobs require.")
+    parser.add_argument("--version", action="version", version=f"numplus {APP_VERSION}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = sub.add_parser("play", help="play the game (in a window, or headless for tests and authors)")
+    play.add_argument("--scenario", metavar="PATH_OR_ID", help="open straight on this scenario (author preview)")
+    play.add_argument("--headless", action="store_true", help="play without a window, driven by --actions")
+    play.add_argument("--actions", metavar="FILE", help="walkthrough file of steps to play (headless)")
+    play.add_argument("--out", metavar="DIR", help="where to write events.jsonl and screenshots (headless)")
+    play.add_argument("--lang", choices=list(supported_locales()), help="language of the session")
+    play.add_argument("--keyboard-only", action="store_true", help="carry out clicks with the keyboard only")
+    play.add_argument("--screenshots", action="store_true", help="save a PNG after every step (headless)")
+    play.add_argument("--participant", metavar="CODE", help="participant code (default: a generated test code)")
+    play.add_argument("--text-scale", type=int, choices=[100, 150, 200], help="text size in percent")
+    play.add_argument("--record", metavar="FILE", help="write a walkthrough of what you do, by element id")
+    play.set_defaults(run=_play)
+
+    validate = sub.add_parser("validate", help="check scenario and walkthrough files, report path:line:col")
+    validate.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    validate.set_defaults(run=_validate)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of scenario files (for editors)")
+    schema.add_argument("--walkthrough", action="store_true", help="the walkthrough schema instead")
+    schema.set_defaults(run=_schema)
+
+    score = sub.add_parser("score", help="observables of every scenario in an events.jsonl file")
+    score.add_argument("events_file", metavar="EVENTS_FILE")
+    score.add_argument("--json", action="store_true", help="print JSON")
+    score.add_argument("--scenarios", action="append", metavar="DIR", help="where scenarios are (default: bundled)")
+    score.set_defaults(run=_score)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except CliError as exc:
+        print(f"numplus: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        if os.environ.get("NUMPLUS_DEBUG"):
+            raise
+        print(f"numplus: error: {type(exc).__name__}: {exc} (set NUMPLUS_DEBUG=1 for details)", file=sys.stderr)
+        return 1

@@ -1,0 +1,167 @@
+"""Typed intents a participant can have. The UI sends them; the runtime checks and applies them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Literal
+
+
+@dataclass(frozen=True)
+class Action:
+    name: ClassVar[str]
+
+    def fields(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- mailbox ---------------------------------------------------------------
+@dataclass(frozen=True)
+class OpenMessage(Action):
+    name = "open_message"
+    message: str
+
+
+@dataclass(frozen=True)
+class CloseMessage(Action):
+    name = "close_message"
+    message: str
+
+
+@dataclass(frozen=True)
+class Compose(Action):
+    name = "compose"
+
+
+@dataclass(frozen=True)
+class Reply(Action):
+    name = "reply"
+    message: str
+
+
+@dataclass(frozen=True)
+class ReplyAll(Action):
+    name = "reply_all"
+    message: str
+
+
+@dataclass(frozen=True)
+class Forward(Action):
+    name = "forward"
+    message: str
+
+
+@dataclass(frozen=True)
+class SetRecipients(Action):
+    name = "set_recipients"
+    draft: str
+    to: tuple[str, ...] = ()
+    cc: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SetSubject(Action):
+    name = "set_subject"
+    draft: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class SetBody(Action):
+    name = "set_body"
+    draft: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Attach(Action):
+    name = "attach"
+    draft: str
+    attachment: str
+
+
+@dataclass(frozen=True)
+class RemoveAttachment(Action):
+    name = "remove_attachment"
+    draft: str
+    attachment: str
+
+
+@dataclass(frozen=True)
+class Send(Action):
+    name = "send"
+    draft: str
+
+
+@dataclass(frozen=True)
+class CloseDraft(Action):
+    name = "close_draft"
+    draft: str
+
+
+@dataclass(frozen=True)
+class MoveToFolder(Action):
+    name = "move_to_folder"
+    message: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class Delete(Action):
+    name = "delete"
+    message: str
+
+
+@dataclass(frozen=True)
+class Report(Action):
+    name = "report"
+    message: str
+    as_: Literal["phishing", "junk"] = "phishing"
+
+    def fields(self) -> dict[str, Any]:
+        return {"message": self.message, "as": self.as_}
+
+
+@dataclass(frozen=True)
+class OpenAttachment(Action):
+    name = "open_attachment"
+    message: str
+    attachment: str
+
+
+@dataclass(frozen=True)
+class ClickLink(Action):
+    name = "click_link"
+    message: str
+    link: str
+
+
+# --- session ---------------------------------------------------------------
+@dataclass(frozen=True)
+class OpenHelp(Action):
+    name = "open_help"
+
+
+@dataclass(frozen=True)
+class ChangeAccommodation(Action):
+    name = "change_accommodation"
+    accommodation: str
+    value: Any = field(default=None)
+
+
+MAIL_ACTIONS: tuple[type[Action], ...] = (
+    OpenMessage, CloseMessage, Compose, Reply, ReplyAll, Forward, SetRecipients, SetSubject, SetBody,
+    Attach, RemoveAttachment, Send, CloseDraft, MoveToFolder, Delete, Report, OpenAttachment, ClickLink,
+)
+ACTIONS: dict[str, type[Action]] = {cls.name: cls for cls in (*MAIL_ACTIONS, OpenHelp, ChangeAccommodation)}
+
+
+def action_from_dict(data: dict[str, Any]) -> Action:
+    """Rebuild an action from its logged form {"action": name, **fields} (resume, replay)."""
+    cls = ACTIONS[data["action"]]
+    values = {}
+    for f in fields(cls):
+        key = "as" if f.name == "as_" else f.name
+        if key in data:
+            value = data[key]
+            values[f.name] = tuple(value) if isinstance(value, list) else value
+    return cls(**values)

@@ -1,0 +1,84 @@
+"""The event log's vocabulary: every event type and the fields of its payload.
+
+Scenario validation uses this to check evidence rules (an unknown event or field is an
+author's error), and fields that name a scenario object say which kind, so references are
+checked too. docs/data-dictionary.md documents the same table for researchers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LOG_SCHEMA_VERSION = 1
+
+# field -> the kind of scenario object it names (message, folder, attachment, link), or None
+EVENT_FIELDS: dict[str, dict[str, str | None]] = {
+    # session and scenario life cycle
+    "session_started": {"app_version": None, "log_schema_version": None, "locale": None,
+                        "accommodations": None, "participant": None, "scenarios": None, "seed": None},
+    "session_resumed": {"after_seq": None},
+    "session_ended": {"reason": None},
+    "scenario_started": {"index": None, "scenario_hash": None, "apps": None},
+    "scenario_ended": {"outcome": None, "final": None},
+    "accommodation_changed": {"name": None, "value": None},
+    "help_opened": {},
+    "action_rejected": {"action": None, "reason": None, "message": "message", "draft": None,
+                        "folder": "folder", "attachment": "attachment", "link": "link"},
+    # mail
+    "message_opened": {"message": "message", "folder": "folder", "flags": None},
+    "message_closed": {"message": "message"},
+    "compose_started": {"draft": None},
+    "reply_started": {"draft": None, "message": "message"},
+    "reply_all_started": {"draft": None, "message": "message"},
+    "forward_started": {"draft": None, "message": "message", "attachments": "attachment"},
+    "recipients_set": {"draft": None, "to": None, "cc": None},
+    "subject_set": {"draft": None, "subject": None},
+    "body_set": {"draft": None, "body": None, "length": None},
+    "attachment_added": {"draft": None, "attachment": "attachment"},
+    "attachment_removed": {"draft": None, "attachment": "attachment"},
+    "message_sent": {"draft": None, "kind": None, "in_reply_to": "message", "to": None, "cc": None,
+                     "subject": None, "body": None, "length": None, "attachments": "attachment"},
+    "draft_discarded": {"draft": None},
+    "message_moved": {"message": "message", "from_folder": "folder", "to_folder": "folder"},
+    "message_deleted": {"message": "message", "from_folder": "folder"},
+    "message_reported": {"message": "message", "as": None, "from_folder": "folder", "flags": None},
+    "attachment_opened": {"message": "message", "attachment": "attachment"},
+    "link_clicked": {"message": "message", "link": "link", "url": None},
+}
+
+# Which app each event type belongs to (None: the session's own events).
+EVENT_APP: dict[str, str | None] = {
+    name: ("mail" if name not in {
+        "session_started", "session_resumed", "session_ended", "scenario_started",
+        "scenario_ended", "accommodation_changed", "help_opened", "action_rejected"} else None)
+    for name in EVENT_FIELDS
+}
+
+OUTCOMES = ("completed", "ended_by_participant", "timed_out", "abandoned")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the event log."""
+
+    seq: int
+    session: str
+    scenario: str | None
+    scenario_version: int | None
+    t_ms: int
+    utc: str
+    type: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq, "session": self.session, "scenario": self.scenario,
+            "scenario_version": self.scenario_version, "t_ms": self.t_ms, "utc": self.utc,
+            "type": self.type, "payload": self.payload,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Event":
+        return cls(**{k: data[k] for k in ("seq", "session", "scenario", "scenario_version",
+                                            "t_ms", "utc", "type")}, payload=data.get("payload") or {})

@@ -1,0 +1,234 @@
+"""The session engine: one participant, an ordered list of scenarios, one append-only event log.
+
+Pure: actions in, events out through `sink`; time from the injected clock. The UI never
+changes app state itself, it sends actions here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from game import APP_VERSION
+from game.runtime import actions as a
+from game.runtime.clock import Clock
+from game.runtime.events import LOG_SCHEMA_VERSION, OUTCOMES, Event
+from game.runtime.mailbox import ACTION_OF_EVENT, Mailbox, Rejected
+from game.scenario.loader import LoadedScenario
+from game.scenario.matching import fact_holds, matches
+from game.scenario.rules import StateCondition
+
+Sink = Callable[[Event], None]
+
+
+@dataclass
+class Accommodations:
+    text_scale: int = 100
+    read_aloud: bool = False
+    theme: str = "default"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text_scale": self.text_scale, "read_aloud": self.read_aloud, "theme": self.theme}
+
+
+@dataclass
+class Outcome:
+    """What happened to one action."""
+
+    accepted: bool
+    reason: str | None = None
+    events: list[Event] = field(default_factory=list)
+    scenario_completed: bool = False
+
+
+@dataclass
+class ScenarioRun:
+    """The live state of the scenario being played."""
+
+    loaded: LoadedScenario
+    index: int
+    start_ms: int
+    mailbox: Mailbox | None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    outcome: str | None = None
+
+    def final(self) -> dict[str, Any]:
+        return {"mail": self.mailbox.summary()} if self.mailbox else {}
+
+
+class SessionError(Exception):
+    pass
+
+
+class SessionEngine:
+    def __init__(self, *, scenarios: list[LoadedScenario], clock: Clock, sink: Sink, participant: str,
+                 locale: str, session_id: str | None = None, accommodations: Accommodations | None = None,
+                 seed: int = 0):
+        self.session_id = session_id or str(uuid.uuid4())
+        self.participant = participant
+        self.locale = locale
+        self.scenarios = scenarios
+        self.clock = clock
+        self.sink = sink
+        self.accommodations = accommodations or Accommodations()
+        self.seed = seed
+        self.seq = 0
+        self.current: ScenarioRun | None = None
+        self.next_index = 0
+        self.started = False
+        self.ended = False
+
+    # --- life cycle ------------------------------------------------------------
+    def start(self) -> Event:
+        if self.started:
+            raise SessionError("session already started")
+        self.started = True
+        return self._emit("session_started", {
+            "app_version": APP_VERSION, "log_schema_version": LOG_SCHEMA_VERSION, "locale": self.locale,
+            "accommodations": self.accommodations.to_dict(), "participant": self.participant,
+            "scenarios": [s.id for s in self.scenarios], "seed": self.seed,
+        })
+
+    @property
+    def has_next_scenario(self) -> bool:
+        return self.next_index < len(self.scenarios)
+
+    def start_scenario(self) -> ScenarioRun:
+        if self.current is not None and self.current.outcome is None:
+            raise SessionError("the current scenario has not ended")
+        if not self.has_next_scenario:
+            raise SessionError("no scenario left in this session")
+        loaded = self.scenarios[self.next_index]
+        mail = loaded.scenario.apps.mail
+        self.current = ScenarioRun(loaded=loaded, index=self.next_index, start_ms=self.clock.now_ms(),
+                                   mailbox=Mailbox(mail, self.locale) if mail else None)
+        self.next_index += 1
+        self._emit("scenario_started", {"index": self.current.index, "scenario_hash": loaded.content_hash,
+                                        "apps": loaded.scenario.apps.names()})
+        return self.current
+
+    def end_scenario(self, outcome: str) -> Event:
+        if outcome not in OUTCOMES:
+            raise SessionError(f"unknown outcome {outcome!r}")
+        run = self._running()
+        run.outcome = outcome
+        return self._emit("scenario_ended", {"outcome": outcome, "final": run.final()})
+
+    def end_session(self, reason: str = "finished") -> Event:
+        if self.current is not None and self.current.outcome is None:
+            self.end_scenario("abandoned")
+        self.ended = True
+        event = self._emit("session_ended", {"reason": reason})
+        self.current = None
+        return event
+
+    # --- actions ---------------------------------------------------------------
+    def apply(self, action: a.Action) -> Outcome:
+        run = self._running()
+        if isinstance(action, a.OpenHelp):
+            return Outcome(True, events=[self._emit("help_opened", {})])
+        if isinstance(action, a.ChangeAccommodation):
+            setattr(self.accommodations, action.accommodation, action.value)
+            return Outcome(True, events=[self._emit("accommodation_changed",
+                                                    {"name": action.accommodation, "value": action.value})])
+        try:
+            if run.mailbox is None:
+                raise Rejected("app_not_in_scenario")
+            event_type, payload = run.mailbox.apply(action)
+        except Rejected as rejection:
+            event = self._emit("action_rejected", {"action": action.name, "reason": rejection.reason,
+                                                   **action.fields()})
+            return Outcome(False, reason=rejection.reason, events=[event])
+        events = [self._emit(event_type, payload)]
+        if self._end_conditions_met(run):
+            events.append(self.end_scenario("completed"))
+            return Outcome(True, events=events, scenario_completed=True)
+        return Outcome(True, events=events)
+
+    def _end_conditions_met(self, run: ScenarioRun) -> bool:
+        end = run.loaded.scenario.end
+        final = run.final()
+
+        def holds(condition) -> bool:
+            if isinstance(condition, StateCondition):
+                return fact_holds(condition, final)
+            return any(matches(condition, e) for e in run.events)
+
+        results = (holds(c) for c in end.conditions)
+        return all(results) if end.all is not None else any(results)
+
+    # --- internals -------------------------------------------------------------
+    def _running(self) -> ScenarioRun:
+        if self.current is None or self.current.outcome is not None:
+            raise SessionError("no scenario is being played")
+        return self.current
+
+    def _emit(self, event_type: str, payload: dict[str, Any]) -> Event:
+        if self.ended:
+            raise SessionError("session has ended")
+        self.seq += 1
+        run = self.current if self.current is not None and self.current.outcome is None else None
+        if event_type == "scenario_ended":
+            run = self.current
+        now = self.clock.now_ms()
+        event = Event(
+            seq=self.seq, session=self.session_id,
+            scenario=run.loaded.id if run else None,
+            scenario_version=run.loaded.scenario.version if run else None,
+            t_ms=max(0, now - run.start_ms) if run else 0,
+            utc=self.clock.utc().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            type=event_type, payload=payload,
+        )
+        self.sink(event)  # durable before anything else sees it
+        if run is not None:
+            run.events.append(event.to_dict())
+        return event
+
+    # --- resume ------------------------------------------------------------------
+    @classmethod
+    def resume(cls, events: list[Event], scenarios: dict[str, LoadedScenario], clock: Clock,
+               sink: Sink) -> "SessionEngine":
+        """Rebuild a session from its logged events (after a crash) and log that it resumed."""
+        if not events or events[0].type != "session_started":
+            raise SessionError("the log does not start with session_started")
+        if events[-1].type == "session_ended":
+            raise SessionError("this session has already ended")
+        first = events[0].payload
+        missing = [sid for sid in first["scenarios"] if sid not in scenarios]
+        if missing:
+            raise SessionError(f"scenario {missing[0]!r} is no longer available")
+        engine = cls(scenarios=[scenarios[sid] for sid in first["scenarios"]], clock=clock, sink=lambda e: None,
+                     participant=first["participant"], locale=first["locale"], session_id=events[0].session,
+                     accommodations=Accommodations(**first["accommodations"]), seed=first.get("seed", 0))
+        engine.started = True
+        for event in events[1:]:
+            engine.seq = event.seq - 1
+            if event.type == "scenario_started":
+                engine.start_scenario()
+                if engine.current.loaded.content_hash != event.payload["scenario_hash"]:
+                    raise SessionError(f"scenario {event.scenario!r} changed since the session started")
+            elif event.type == "scenario_ended":
+                if engine.current is not None and engine.current.outcome is None:
+                    engine.end_scenario(event.payload["outcome"])
+            elif event.type in ACTION_OF_EVENT:
+                data = {"action": ACTION_OF_EVENT[event.type], **event.payload}
+                outcome = engine.apply(a.action_from_dict(data))
+                if not outcome.accepted or outcome.events[0].payload != event.payload:
+                    raise SessionError(f"event {event.seq} does not replay the same way")
+            elif event.type == "accommodation_changed":
+                setattr(engine.accommodations, event.payload["name"], event.payload["value"])
+                engine._emit_replayed(event)
+            else:
+                engine._emit_replayed(event)
+            engine.seq = event.seq
+        # Time goes on from where the log stopped; the time the machine was down is not counted.
+        if engine.current is not None and engine.current.outcome is None:
+            engine.current.start_ms = clock.now_ms() - events[-1].t_ms
+        engine.sink = sink
+        engine._emit("session_resumed", {"after_seq": events[-1].seq})
+        return engine
+
+    def _emit_replayed(self, event: Event) -> None:
+        if self.current is not None and self.current.outcome is None and event.scenario:
+            self.current.events.append(event.to_dict())

@@ -1,0 +1,37 @@
+"""A scenario file: the task model of one workplace scenario."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from game.scenario.mail import MailApp
+from game.scenario.rules import CompetenceId, EndConditions, EvidenceRule
+from game.scenario.texts import LocaleText
+
+SCHEMA_VERSION = 1
+
+
+class Apps(BaseModel):
+    """The apps on the participant's desktop, each with its initial state."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    mail: MailApp | None = None
+
+    def names(self) -> list[str]:
+        return [name for name in type(self).model_fields if getattr(self, name) is not None]
+
+
+class Scenario(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, title="NUM+ scenario")
+
+    id: str = Field(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$", description="Unique dotted id, e.g. mail.confirm-meeting")
+    version: int = Field(ge=1, description="Raise it whenever the scenario changes")
+    title: LocaleText
+    brief: LocaleText = Field(description="What the participant is asked to do, in plain words")
+    competences: list[CompetenceId] = Field(min_length=1, description="DigComp 2.2 competences targeted")
+    estimated_minutes: int = Field(ge=1, le=60)
+    seed: int = 0
+    apps: Apps
+    end: EndConditions
+    evidence: list[EvidenceRule] = Field(min_length=1)

@@ -1,0 +1,119 @@
+"""Checks that need the whole scenario: ids unique, every reference names something that exists."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterator
+
+from game.runtime.events import EVENT_APP, EVENT_FIELDS
+from game.scenario.models import Scenario
+from game.scenario.rules import AtEnd, Before, Duration, EventMatch, StateCondition, Test
+
+Loc = tuple[str | int, ...]
+Finding = tuple[Loc, str, bool]  # where, message, points at the key rather than the value
+
+
+def check_references(scenario: Scenario) -> list[Finding]:
+    return list(_findings(scenario))
+
+
+def _known_ids(scenario: Scenario) -> dict[str, set[str]]:
+    mail = scenario.apps.mail
+    if mail is None:
+        return {"message": set(), "folder": set(), "attachment": set(), "link": set()}
+    return {
+        "message": {m.id for m in mail.messages},
+        "folder": set(mail.folder_ids()),
+        "attachment": set(mail.attachment_ids()),
+        "link": set(mail.link_ids()),
+    }
+
+
+def _duplicates(ids: list[str]) -> set[str]:
+    return {value for value, n in Counter(ids).items() if n > 1}
+
+
+def _findings(scenario: Scenario) -> Iterator[Finding]:
+    mail = scenario.apps.mail
+    known = _known_ids(scenario)
+    if mail is not None:
+        base: Loc = ("apps", "mail")
+        for i, folder in enumerate(mail.folders):
+            if folder.id in ("inbox", "sent", "junk", "trash"):
+                yield base + ("folders", i, "id"), f"folder id {folder.id!r} is a built-in folder", False
+        for kind, items in (("folder", [f.id for f in mail.folders]), ("message", [m.id for m in mail.messages]),
+                            ("attachment", mail.attachment_ids()), ("link", mail.link_ids())):
+            for dup in sorted(_duplicates(items)):
+                yield base, f"{kind} id {dup!r} is used more than once", False
+        for i, message in enumerate(mail.messages):
+            if message.folder not in known["folder"]:
+                yield base + ("messages", i, "folder"), _unknown("folder", message.folder, known), False
+    for dup in sorted(_duplicates([rule.observable for rule in scenario.evidence])):
+        yield ("evidence",), f"observable {dup!r} is defined more than once", False
+    for i, rule in enumerate(scenario.evidence):
+        loc: Loc = ("evidence", i)
+        if isinstance(rule, EventMatch):
+            yield from _check_match(rule, loc, scenario, known)
+        elif isinstance(rule, Before):
+            yield from _check_match(rule.first, loc + ("first",), scenario, known)
+            yield from _check_match(rule.then, loc + ("then",), scenario, known)
+        elif isinstance(rule, Duration):
+            yield from _check_match(rule.start, loc + ("start",), scenario, known)
+            yield from _check_match(rule.end, loc + ("end",), scenario, known)
+        elif isinstance(rule, AtEnd):
+            for j, fact in enumerate(rule.facts):
+                yield from _check_fact(fact, loc + ("facts", j), known)
+    key = "all" if scenario.end.all is not None else "any"
+    for i, condition in enumerate(scenario.end.conditions):
+        loc = ("end", key, i)
+        if isinstance(condition, StateCondition):
+            yield from _check_fact(condition, loc, known)
+        else:
+            yield from _check_match(condition, loc, scenario, known)
+
+
+def _unknown(kind: str, value: object, known: dict[str, set[str]]) -> str:
+    choices = ", ".join(sorted(known[kind])) or "none"
+    return f"no {kind} with id {value!r} in this scenario (known: {choices})"
+
+
+def _check_fact(fact: StateCondition, loc: Loc, known: dict[str, set[str]]) -> Iterator[Finding]:
+    spec = fact.message_in_folder
+    where = loc + ("message_in_folder",)
+    if spec.message not in known["message"]:
+        yield where + ("message",), _unknown("message", spec.message, known), False
+    if spec.folder not in known["folder"]:
+        yield where + ("folder",), _unknown("folder", spec.folder, known), False
+
+
+def _check_match(match: EventMatch, loc: Loc, scenario: Scenario, known: dict[str, set[str]]) -> Iterator[Finding]:
+    fields = EVENT_FIELDS.get(match.event)
+    if fields is None:
+        yield loc + ("event",), f"unknown event {match.event!r} (see docs/data-dictionary.md)", False
+        return
+    app = EVENT_APP[match.event]
+    if app is not None and app not in scenario.apps.names():
+        yield loc + ("event",), f"event {match.event!r} needs the {app!r} app, which this scenario does not have", False
+    for name, test in match.where.items():
+        where = loc + ("where", name)
+        if name not in fields:
+            allowed = ", ".join(sorted(fields)) or "none"
+            yield where, f"event {match.event!r} has no field {name!r} (fields: {allowed})", True
+            continue
+        kind = fields[name]
+        if kind is None:
+            continue
+        for value in _named_values(test):
+            if str(value) not in known[kind]:
+                yield where, _unknown(kind, value, known), False
+
+
+def _named_values(test: object) -> list[object]:
+    if not isinstance(test, Test):
+        return [test]
+    op, value = test.operator
+    if op in ("equals", "not_equals", "includes", "excludes"):
+        return [value]
+    if op in ("in", "not_in"):
+        return list(value)
+    return []

@@ -1,0 +1,67 @@
+"""A played session: the engine wired to the durable store, with results recorded at each scenario end."""
+
+from __future__ import annotations
+
+import random
+import string
+from pathlib import Path
+
+from game.runtime.clock import Clock
+from game.runtime.events import Event
+from game.runtime.session import Accommodations, SessionEngine
+from game.scenario.loader import LoadedScenario, ScenarioError, load_scenario, scenario_files
+from game.store import EventStore
+from scoring.evidence import observables
+
+CODE_ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c not in "0O1IL5S2Z8B")
+
+
+def test_participant_code(rng: random.Random | None = None) -> str:
+    """A pseudonymous code for test and preview sessions (never a name)."""
+    rng = rng or random.SystemRandom()
+    return "TEST-" + "".join(rng.choice(CODE_ALPHABET) for _ in range(5))
+
+
+class PlaySession:
+    """Engine + store: every event is durable before the engine returns to the UI."""
+
+    def __init__(self, store: EventStore):
+        self.store = store
+        self.engine: SessionEngine | None = None
+
+    def _sink(self, event: Event) -> None:
+        result = None
+        if event.type == "scenario_ended" and self.engine is not None and self.engine.current is not None:
+            run = self.engine.current
+            found = observables(run.loaded.scenario, [*run.events, event.to_dict()])
+            result = {name: obs.to_dict() for name, obs in found.items()}
+        self.store.append(event, result)
+
+    @classmethod
+    def new(cls, store: EventStore, scenarios: list[LoadedScenario], *, participant: str, locale: str,
+            clock: Clock, accommodations: Accommodations | None = None, seed: int = 0) -> "PlaySession":
+        session = cls(store)
+        session.engine = SessionEngine(scenarios=scenarios, clock=clock, sink=session._sink,
+                                       participant=participant, locale=locale,
+                                       accommodations=accommodations, seed=seed)
+        session.engine.start()
+        return session
+
+    @classmethod
+    def resume(cls, store: EventStore, session_id: str, library: dict[str, LoadedScenario],
+               clock: Clock) -> "PlaySession":
+        session = cls(store)
+        session.engine = SessionEngine.resume(store.events(session_id), library, clock, session._sink)
+        return session
+
+
+def scenario_library(roots: list[Path]) -> dict[str, LoadedScenario]:
+    """Every valid scenario under the roots, by id (invalid files are left to `numplus validate`)."""
+    found: dict[str, LoadedScenario] = {}
+    for path in scenario_files([r for r in roots if r.exists()]):
+        try:
+            loaded = load_scenario(path)
+        except ScenarioError:
+            continue
+        found.setdefault(loaded.id, loaded)
+    return found

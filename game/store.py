@@ -1,0 +1,208 @@
+"""The event log, sessions and results in one SQLite database (WAL), written before the UI moves on."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from game.runtime.events import Event
+
+# Each entry upgrades the schema by one version; never edit a released one, add another.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        participant TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        started_utc TEXT NOT NULL,
+        ended_utc TEXT,
+        status TEXT NOT NULL CHECK (status IN ('active', 'ended'))
+    );
+    CREATE TABLE events (
+        session TEXT NOT NULL REFERENCES sessions(id),
+        seq INTEGER NOT NULL,
+        scenario TEXT,
+        scenario_version INTEGER,
+        t_ms INTEGER NOT NULL,
+        utc TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        PRIMARY KEY (session, seq)
+    );
+    CREATE TABLE results (
+        session TEXT NOT NULL REFERENCES sessions(id),
+        scenario TEXT NOT NULL,
+        scenario_version INTEGER NOT NULL,
+        outcome TEXT NOT NULL,
+        observables TEXT NOT NULL,
+        recorded_utc TEXT NOT NULL,
+        PRIMARY KEY (session, scenario)
+    );
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: str
+    participant: str
+    locale: str
+    started_utc: str
+    status: str
+    last_seq: int
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+class EventStore:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.moved_aside: Path | None = None
+        self._lock = threading.Lock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = self._open()
+        except sqlite3.DatabaseError:
+            # Never delete a participant's data: keep the unreadable file for recovery, start anew.
+            self.moved_aside = self._move_aside()
+            self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("quick_check failed")
+            self._migrate(db)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self) -> Path:
+        target = self.path.with_name(f"{self.path.name}.corrupt-{_stamp()}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(str(self.path) + suffix)
+            if part.exists():
+                os.replace(part, Path(str(target) + suffix))
+        return target
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"database schema {version} is newer than this NUM+ ({SCHEMA_VERSION}); update NUM+")
+        for number in range(version, SCHEMA_VERSION):
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number + 1}")
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- writing ---------------------------------------------------------------
+    def append(self, event: Event, result: dict[str, Any] | None = None) -> None:
+        """Write one event (and the scenario's result, if any) in one durable transaction."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if event.type == "session_started":
+                    db.execute("INSERT INTO sessions (id, participant, locale, started_utc, status) "
+                               "VALUES (?, ?, ?, ?, 'active')",
+                               (event.session, event.payload["participant"], event.payload["locale"], event.utc))
+                db.execute(
+                    "INSERT INTO events (session, seq, scenario, scenario_version, t_ms, utc, type, payload) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (event.session, event.seq, event.scenario, event.scenario_version, event.t_ms, event.utc,
+                     event.type, json.dumps(event.payload, ensure_ascii=False, sort_keys=True)),
+                )
+                if result is not None:
+                    db.execute(
+                        "INSERT OR REPLACE INTO results (session, scenario, scenario_version, outcome, observables,"
+                        " recorded_utc) VALUES (?, ?, ?, ?, ?, ?)",
+                        (event.session, event.scenario, event.scenario_version, event.payload["outcome"],
+                         json.dumps(result, ensure_ascii=False, sort_keys=True), event.utc),
+                    )
+                if event.type == "session_ended":
+                    db.execute("UPDATE sessions SET status='ended', ended_utc=? WHERE id=?", (event.utc, event.session))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    # --- reading -----------------------------------------------------------------
+    def events(self, session: str) -> list[Event]:
+        rows = self._db.execute(
+            "SELECT seq, session, scenario, scenario_version, t_ms, utc, type, payload FROM events "
+            "WHERE session=? ORDER BY seq", (session,)).fetchall()
+        return [Event(seq=r[0], session=r[1], scenario=r[2], scenario_version=r[3], t_ms=r[4], utc=r[5],
+                      type=r[6], payload=json.loads(r[7])) for r in rows]
+
+    def sessions(self, status: str | None = None) -> list[SessionRecord]:
+        query = ("SELECT s.id, s.participant, s.locale, s.started_utc, s.status, "
+                 "(SELECT MAX(seq) FROM events e WHERE e.session = s.id) FROM sessions s")
+        params: tuple = ()
+        if status:
+            query += " WHERE s.status=?"
+            params = (status,)
+        rows = self._db.execute(query + " ORDER BY s.started_utc DESC", params).fetchall()
+        return [SessionRecord(*row[:5], last_seq=row[5] or 0) for row in rows]
+
+    def unfinished_sessions(self, participant: str | None = None) -> list[SessionRecord]:
+        found = self.sessions("active")
+        return [s for s in found if participant is None or s.participant == participant]
+
+    def results(self, session: str) -> dict[str, dict[str, Any]]:
+        rows = self._db.execute("SELECT scenario, outcome, observables FROM results WHERE session=?", (session,))
+        return {r[0]: {"outcome": r[1], "observables": json.loads(r[2])} for r in rows}
+
+    def export_jsonl(self, session: str, path: Path) -> Path:
+        write_jsonl((e.to_dict() for e in self.events(session)), path)
+        return path
+
+
+def write_jsonl(events: Iterable[dict[str, Any]], path: Path) -> None:
+    """Write events as JSON Lines atomically (temporary file, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for event in events:
+            handle.write(json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    events = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                try:
+                    events.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    raise StoreError(f"{path}:{number}: not a JSON event ({exc.msg})") from None
+    return events

@@ -1,0 +1,1 @@
+"""NUM+ scoring: observables from the event log, then measurement (later issues)."""
