@@ -19,7 +19,7 @@ SCREEN_IDS = {
     *(f"title.scale.{n}" for n in TEXT_SCALES),
 }
 CHROME_IDS = {
-    "scenario.help", "scenario.done", "dialog.done.confirm", "dialog.done.cancel", "dialog.help.close",
+    "scenario.help", "scenario.done", "scenario.text_size", "dialog.done.confirm", "dialog.done.cancel", "dialog.help.close",
     "dialog.notice.ok", "dialog.sent.ok", "dialog.viewer.close", "dialog.link.close",
 }
 MAIL_STATIC_IDS = {

@@ -51,7 +51,9 @@ class PlaySession:
     def resume(cls, store: EventStore, session_id: str, library: dict[str, LoadedScenario],
                clock: Clock) -> "PlaySession":
         session = cls(store)
-        session.engine = SessionEngine.resume(store.events(session_id), library, clock, session._sink)
+        # The engine must be in place before anything is logged: a scenario_ended needs it for its result.
+        session.engine = SessionEngine.replay(store.events(session_id), library, clock)
+        session.engine.resumed(session._sink)
         return session
 
 

@@ -47,6 +47,7 @@ MIGRATIONS: list[str] = [
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class StoreError(Exception):
@@ -73,12 +74,24 @@ class EventStore:
         self.moved_aside: Path | None = None
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._has_sqlite_header():
+            # Not a database at all: move it aside before SQLite opens it, because closing an unreadable
+            # database makes SQLite delete its -wal file, which may hold the latest events.
+            self.moved_aside = self._move_aside()
         try:
             self._db = self._open()
         except sqlite3.DatabaseError:
             # Never delete a participant's data: keep the unreadable file for recovery, start anew.
             self.moved_aside = self._move_aside()
             self._db = self._open()
+
+    def _has_sqlite_header(self) -> bool:
+        try:
+            with self.path.open("rb") as handle:
+                head = handle.read(len(SQLITE_HEADER))
+        except FileNotFoundError:
+            return True
+        return head in (b"", SQLITE_HEADER)
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=10)
@@ -96,6 +109,10 @@ class EventStore:
 
     def _move_aside(self) -> Path:
         target = self.path.with_name(f"{self.path.name}.corrupt-{_stamp()}")
+        n = 1
+        while any(Path(str(target) + suffix).exists() for suffix in ("", "-wal", "-shm")):
+            n += 1  # moved aside twice in one second: never replace the first one
+            target = self.path.with_name(f"{self.path.name}.corrupt-{_stamp()}-{n}")
         for suffix in ("", "-wal", "-shm"):
             part = Path(str(self.path) + suffix)
             if part.exists():

@@ -236,7 +236,7 @@ class Mailbox:
         message = self._message(act.message)
         if message.reported_as:
             raise Rejected("already_reported")
-        if message.folder == "sent":
+        if message.folder == "sent" or message.sender_address == self.me:
             raise Rejected("cannot_report_own")
         source = message.folder
         message.folder, message.reported_as = "junk", act.as_

@@ -78,6 +78,7 @@ class SessionEngine:
         self.next_index = 0
         self.started = False
         self.ended = False
+        self._replaying = False  # rebuilding state from the log: end conditions wait for the logged events
 
     # --- life cycle ------------------------------------------------------------
     def start(self) -> Event:
@@ -118,8 +119,8 @@ class SessionEngine:
     def end_session(self, reason: str = "finished") -> Event:
         if self.current is not None and self.current.outcome is None:
             self.end_scenario("abandoned")
-        self.ended = True
         event = self._emit("session_ended", {"reason": reason})
+        self.ended = True
         self.current = None
         return event
 
@@ -141,7 +142,7 @@ class SessionEngine:
                                                    **action.fields()})
             return Outcome(False, reason=rejection.reason, events=[event])
         events = [self._emit(event_type, payload)]
-        if self._end_conditions_met(run):
+        if not self._replaying and self._end_conditions_met(run):
             events.append(self.end_scenario("completed"))
             return Outcome(True, events=events, scenario_completed=True)
         return Outcome(True, events=events)
@@ -190,6 +191,13 @@ class SessionEngine:
     def resume(cls, events: list[Event], scenarios: dict[str, LoadedScenario], clock: Clock,
                sink: Sink) -> "SessionEngine":
         """Rebuild a session from its logged events (after a crash) and log that it resumed."""
+        engine = cls.replay(events, scenarios, clock)
+        engine.resumed(sink)
+        return engine
+
+    @classmethod
+    def replay(cls, events: list[Event], scenarios: dict[str, LoadedScenario], clock: Clock) -> "SessionEngine":
+        """The session's state rebuilt from its logged events; nothing is emitted (see `resumed`)."""
         if not events or events[0].type != "session_started":
             raise SessionError("the log does not start with session_started")
         if events[-1].type == "session_ended":
@@ -202,6 +210,7 @@ class SessionEngine:
                      participant=first["participant"], locale=first["locale"], session_id=events[0].session,
                      accommodations=Accommodations(**first["accommodations"]), seed=first.get("seed", 0))
         engine.started = True
+        engine._replaying = True
         for event in events[1:]:
             engine.seq = event.seq - 1
             if event.type == "scenario_started":
@@ -213,21 +222,37 @@ class SessionEngine:
                     engine.end_scenario(event.payload["outcome"])
             elif event.type in ACTION_OF_EVENT:
                 data = {"action": ACTION_OF_EVENT[event.type], **event.payload}
+                if event.type == "message_moved":  # the only event whose field is not named as the action's
+                    data["folder"] = event.payload["to_folder"]
                 outcome = engine.apply(a.action_from_dict(data))
-                if not outcome.accepted or outcome.events[0].payload != event.payload:
+                if (not outcome.accepted or outcome.events[0].type != event.type
+                        or outcome.events[0].payload != event.payload):
                     raise SessionError(f"event {event.seq} does not replay the same way")
             elif event.type == "accommodation_changed":
                 setattr(engine.accommodations, event.payload["name"], event.payload["value"])
                 engine._emit_replayed(event)
             else:
                 engine._emit_replayed(event)
+            run = engine.current
+            if run is not None and run.events and run.events[-1]["seq"] == event.seq:
+                # Keep the logged event, with its own time, not the one re-made now: evidence reads t_ms.
+                run.events[-1] = event.to_dict()
             engine.seq = event.seq
+        engine._replaying = False
         # Time goes on from where the log stopped; the time the machine was down is not counted.
         if engine.current is not None and engine.current.outcome is None:
             engine.current.start_ms = clock.now_ms() - events[-1].t_ms
-        engine.sink = sink
-        engine._emit("session_resumed", {"after_seq": events[-1].seq})
         return engine
+
+    def resumed(self, sink: Sink) -> list[Event]:
+        """After `replay`: write to `sink` from now on and log session_resumed. If the log stopped between
+        the action that met the end conditions and its scenario_ended, the scenario ends now."""
+        self.sink = sink
+        events = [self._emit("session_resumed", {"after_seq": self.seq})]
+        run = self.current
+        if run is not None and run.outcome is None and self._end_conditions_met(run):
+            events.append(self.end_scenario("completed"))
+        return events
 
     def _emit_replayed(self, event: Event) -> None:
         if self.current is not None and self.current.outcome is None and event.scenario:

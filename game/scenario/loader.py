@@ -85,9 +85,43 @@ def _in_data(source: Source, loc: tuple) -> tuple:
     return found
 
 
+def _mapping_at(source: Source, found: tuple) -> dict:
+    node = source.data
+    for part in found:
+        node = node[part]
+    return node if isinstance(node, dict) else {}
+
+
+# What pydantic says for each scalar branch of a union (a `where` test is a scalar or a Test)
+# when the author wrote a mapping: noise next to the Test branch's own, precise error.
+_SCALAR_TYPE_ERRORS = {"string_type", "int_type", "int_parsing", "float_type", "float_parsing",
+                       "bool_type", "bool_parsing"}
+
+
+def _union_noise(source: Source, errors: list[dict]) -> set[int]:
+    """Indexes of scalar-branch errors on a mapping or list that has a more precise error of its own."""
+    located = [(_in_data(source, tuple(item["loc"])), item["type"]) for item in errors]
+    noise: set[int] = set()
+    for i, (found, kind) in enumerate(located):
+        if kind not in _SCALAR_TYPE_ERRORS:
+            continue
+        node = source.data
+        for part in found:
+            node = node[part]
+        if isinstance(node, (dict, list)) and any(
+                other[:len(found)] == found and other_kind not in _SCALAR_TYPE_ERRORS
+                for other, other_kind in located):
+            noise.add(i)
+    return noise
+
+
 def validation_problems(source: Source, error: ValidationError) -> list[Problem]:
     problems: list[Problem] = []
-    for item in error.errors():
+    errors = error.errors()
+    noise = _union_noise(source, errors)
+    for number, item in enumerate(errors):
+        if number in noise:
+            continue
         loc = tuple(item["loc"])
         kind = item["type"]
         found = _in_data(source, loc)
@@ -97,6 +131,10 @@ def validation_problems(source: Source, error: ValidationError) -> list[Problem]
             close = difflib.get_close_matches(key, _vocabulary(), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             problems.append(source.problem(found, f"{_dotted(found)}: unknown key {key!r}{hint}", key=True))
+            continue
+        if kind == "unknown_locale" and (item.get("ctx") or {}).get("locale") in _mapping_at(source, found):
+            at = found + (item["ctx"]["locale"],)
+            problems.append(source.problem(at, f"{_dotted(found)}: {message}", key=True))
             continue
         if kind == "missing":
             problems.append(source.problem(found, f"{_dotted(found + (loc[-1],))}: missing key {loc[-1]!r}"))
@@ -108,7 +146,7 @@ def validation_problems(source: Source, error: ValidationError) -> list[Problem]
             if isinstance(node, dict) and "rule" in node:
                 found = found + ("rule",)
         problems.append(source.problem(found, f"{_dotted(found)}: {message}"))
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def load_scenario(path: Path | str) -> LoadedScenario:

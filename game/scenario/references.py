@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Iterator
 
 from game.runtime.events import EVENT_APP, EVENT_FIELDS
@@ -29,8 +28,21 @@ def _known_ids(scenario: Scenario) -> dict[str, set[str]]:
     }
 
 
-def _duplicates(ids: list[str]) -> set[str]:
-    return {value for value, n in Counter(ids).items() if n > 1}
+def _repeats(kind: str, what: str, items: list[tuple[Loc, str]]) -> Iterator[Finding]:
+    """Every use of a value after its first, pointing at the repeat and naming the first."""
+    first: dict[str, Loc] = {}
+    for loc, value in items:
+        if value in first:
+            yield loc, f"{kind} {what} {value!r} is used more than once (first at {_dotted(first[value])})", False
+        else:
+            first[value] = loc
+
+
+def _dotted(loc: Loc) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
 
 
 def _findings(scenario: Scenario) -> Iterator[Finding]:
@@ -41,15 +53,22 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
         for i, folder in enumerate(mail.folders):
             if folder.id in ("inbox", "sent", "junk", "trash"):
                 yield base + ("folders", i, "id"), f"folder id {folder.id!r} is a built-in folder", False
-        for kind, items in (("folder", [f.id for f in mail.folders]), ("message", [m.id for m in mail.messages]),
-                            ("attachment", mail.attachment_ids()), ("link", mail.link_ids())):
-            for dup in sorted(_duplicates(items)):
-                yield base, f"{kind} id {dup!r} is used more than once", False
+        # Each repeat is reported where it is written, so the author finds it.
+        placed: dict[str, list[tuple[Loc, str]]] = {
+            "folder": [(("folders", i, "id"), f.id) for i, f in enumerate(mail.folders)],
+            "message": [(("messages", i, "id"), m.id) for i, m in enumerate(mail.messages)],
+            "attachment": [(("messages", i, "attachments", j, "id"), x.id)
+                           for i, m in enumerate(mail.messages) for j, x in enumerate(m.attachments)],
+            "link": [(("messages", i, "links", j, "id"), x.id)
+                     for i, m in enumerate(mail.messages) for j, x in enumerate(m.links)],
+        }
+        for kind, items in placed.items():
+            yield from _repeats(kind, "id", [(base + loc, value) for loc, value in items])
         for i, message in enumerate(mail.messages):
             if message.folder not in known["folder"]:
                 yield base + ("messages", i, "folder"), _unknown("folder", message.folder, known), False
-    for dup in sorted(_duplicates([rule.observable for rule in scenario.evidence])):
-        yield ("evidence",), f"observable {dup!r} is defined more than once", False
+    yield from _repeats("observable", "name",
+                        [(("evidence", i, "observable"), rule.observable) for i, rule in enumerate(scenario.evidence)])
     for i, rule in enumerate(scenario.evidence):
         loc: Loc = ("evidence", i)
         if isinstance(rule, EventMatch):

@@ -116,14 +116,19 @@ EvidenceRule = Annotated[
 ]
 
 
+# The tags show up in validation error locations: they must not be words a scenario uses as
+# keys (a tag "event" made errors inside an end condition point at its `event:` key).
+_EVENT_TAG, _STATE_TAG = "event match", "state fact"
+
+
 def _condition_kind(value: Any) -> str:
     if isinstance(value, dict):
-        return "state" if "message_in_folder" in value else "event"
-    return "state" if isinstance(value, StateCondition) else "event"
+        return _STATE_TAG if "message_in_folder" in value else _EVENT_TAG
+    return _STATE_TAG if isinstance(value, StateCondition) else _EVENT_TAG
 
 
 EndCondition = Annotated[
-    Union[Annotated[EventMatch, Tag("event")], Annotated[StateCondition, Tag("state")]],
+    Union[Annotated[EventMatch, Tag(_EVENT_TAG)], Annotated[StateCondition, Tag(_STATE_TAG)]],
     Discriminator(_condition_kind),
 ]
 

@@ -14,6 +14,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
 MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 100
@@ -120,6 +121,8 @@ class _Builder:
                     raise self.fail(key_node, "merge keys (<<) are not allowed in scenario files")
                 if not isinstance(key_node, ScalarNode):
                     raise self.fail(key_node, "keys must be plain words")
+                if key_node.tag not in _STANDARD_TAGS:
+                    raise self.fail(key_node, f"tag {key_node.tag!r} is not allowed in scenario files")
                 key = str(key_node.value)
                 if key in result:
                     raise self.fail(key_node, f"duplicate key {key!r}")
@@ -153,6 +156,21 @@ def _scalar(node: ScalarNode) -> Any:
     return raw
 
 
+def _check_depth(yaml: YAML, text: str, shown: str) -> None:
+    """Refuse deep nesting from the event stream, before composing: `[[[[...` costs the parser
+    quadratic time and the composer one recursion per level."""
+    depth = -1  # the top-level collection is level 0, as in _Builder
+    for event in yaml.parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise SourceError([Problem(shown, mark.line + 1, mark.column + 1,
+                                           f"nested too deeply (more than {MAX_DEPTH} levels)")])
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+
+
 def read_source(path: Path | str, text: str | None = None) -> Source:
     """Read a YAML file safely; raise SourceError with the position of what is wrong."""
     shown = str(path)
@@ -166,10 +184,13 @@ def read_source(path: Path | str, text: str | None = None) -> Source:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise SourceError([Problem(shown, 1, 1, f"not UTF-8 text (byte {exc.start})")]) from None
+            before = raw[:exc.start]
+            line, col = before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1
+            raise SourceError([Problem(shown, line, col, f"not UTF-8 text (byte {exc.start})")]) from None
     source = Source(path=shown, text=text, data=None)
     yaml = YAML(typ="safe", pure=True)
     try:
+        _check_depth(yaml, text, shown)
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -178,6 +199,9 @@ def read_source(path: Path | str, text: str | None = None) -> Source:
         raise SourceError([Problem(shown, line, col, f"YAML syntax: {message}")]) from None
     except YAMLError as exc:
         raise SourceError([Problem(shown, 1, 1, f"YAML syntax: {exc}")]) from None
+    except RecursionError:
+        # The composer recurses once per level: thousands of `[[[[` would crash it.
+        raise SourceError([Problem(shown, 1, 1, f"nested too deeply (more than {MAX_DEPTH} levels)")]) from None
     if root is None:
         raise SourceError([Problem(shown, 1, 1, "file is empty")])
     source.data = _Builder(source).build(root, (), 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from game.locales import supported_locales
 
@@ -13,7 +14,9 @@ def _check_locales(value: dict[str, str]) -> dict[str, str]:
     supported = supported_locales()
     unknown = [tag for tag in value if tag not in supported]
     if unknown:
-        raise ValueError(f"unknown locale {unknown[0]!r} (supported: {', '.join(supported)})")
+        # A typed error whose context names the key, so the loader can point at that key.
+        raise PydanticCustomError("unknown_locale", "unknown locale '{locale}' (supported: {supported})",
+                                  {"locale": unknown[0], "supported": ", ".join(supported)})
     missing = [tag for tag in supported if not (value.get(tag) or "").strip()]
     if missing:
         raise ValueError(f"missing translation for {', '.join(missing)}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from game.element_ids import is_known, scenario_ids
 from game.runtime.events import OUTCOMES
@@ -42,7 +42,12 @@ def _step_kind(value: object) -> str:
     return "unknown"
 
 
-Step = Annotated[Union[Click, Type, Key, Wait], Field(union_mode="left_to_right")]
+# A step is told by its one key, so an error in it is reported once, not once per kind of step.
+Step = Annotated[
+    Union[Annotated[Click, Tag("click")], Annotated[Type, Tag("type")], Annotated[Key, Tag("key")],
+          Annotated[Wait, Tag("wait")]],
+    Discriminator(_step_kind),
+]
 
 
 class Expect(Strict):

@@ -1,0 +1,267 @@
+"""The game window: one pygame_gui manager, a stack of scenes, the focus manager, an event-driven loop."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import pygame
+import pygame_gui
+
+from game.i18n import tr
+from game.paths import SCENARIOS, database_path
+from game.runtime import actions as a
+from game.runtime.clock import Clock, SystemClock
+from game.runtime.session import Accommodations, Outcome
+from game.scenario.loader import LoadedScenario
+from game.sessions import PlaySession
+from game.settings import Settings, load_settings, save_settings
+from game.store import EventStore
+from game.ui.dialog import Dialog, DialogButton, build_dialog
+from game.ui.elements import ElementTree
+from game.ui.focus import FocusManager
+from game.ui.layout import LOGICAL_SIZE, Metrics
+from game.ui.scenes.base import Scene
+from game.ui.theme import colour, theme_dict
+from game.ui.widgets import Widgets
+
+warnings.filterwarnings("ignore", message=".*font.*not already loaded.*")
+warnings.filterwarnings("ignore", message="no fast renderer available")
+
+IDLE_WAIT_MS = 1000  # nothing moves: sleep until an event, waking once a second
+TYPING_WAIT_MS = 200  # a text cursor blinks
+
+
+class GameApp:
+    def __init__(self, *, store: EventStore, library: dict[str, LoadedScenario], settings: Settings,
+                 clock: Clock, headless: bool = False, recorder=None, single_scenario: bool = False):
+        pygame.display.init()
+        pygame.font.init()
+        flags = pygame.SCALED if headless else pygame.SCALED | pygame.RESIZABLE
+        self.screen = pygame.display.set_mode(LOGICAL_SIZE, flags)
+        pygame.display.set_caption("NUM+")
+        pygame.key.set_repeat(0)
+        self.store = store
+        self.library = library
+        self.settings = settings
+        self.clock = clock
+        self.headless = headless
+        self.recorder = recorder
+        self.single_scenario = single_scenario  # author preview and headless play: quit after the summary
+        self.locale = settings.locale
+        self.text_scale = settings.text_scale
+        self.tree = ElementTree()
+        self.session: PlaySession | None = None
+        self.scenes: list[Scene] = []
+        self.dialog: Dialog | None = None
+        self._focus_before_dialog: str | None = None
+        self.running = True
+        self.pointer = (0, 0)
+        self._last_ms = clock.now_ms()
+        self._make_manager()
+        if store.moved_aside is not None:
+            self.show_notice(self.t("notice.database_moved.title"),
+                             self.t("notice.database_moved", path=str(store.moved_aside)))
+
+    # --- set-up ------------------------------------------------------------------
+    def _make_manager(self) -> None:
+        self.metrics = Metrics(self.text_scale)
+        self.manager = pygame_gui.UIManager(LOGICAL_SIZE, theme_dict(self.settings.theme, self.text_scale),
+                                            enable_live_theme_updates=False)
+        self.widgets = Widgets(self.manager, self.tree, self.metrics)
+        self.focus = FocusManager(self.tree, self.manager)
+
+    def t(self, key: str, **values: object) -> str:
+        return tr(self.locale, key, **values)
+
+    @property
+    def scene(self) -> Scene | None:
+        return self.scenes[-1] if self.scenes else None
+
+    # --- preferences ------------------------------------------------------------------
+    def set_locale(self, locale: str) -> None:
+        self.locale = self.settings.locale = locale
+        self._save_settings()
+        self.rebuild()
+
+    def set_text_scale(self, scale: int) -> None:
+        if scale == self.text_scale:
+            return
+        self.text_scale = self.settings.text_scale = scale
+        self._save_settings()
+        if self.session is not None and self.session.engine.current is not None \
+                and self.session.engine.current.outcome is None:
+            self.session.engine.apply(a.ChangeAccommodation("text_scale", scale))
+        focused = self.focus.focused_id
+        self._make_manager()
+        self.rebuild(preferred=focused)
+
+    def _save_settings(self) -> None:
+        if not self.headless:
+            save_settings(self.settings)
+
+    def accommodations(self) -> Accommodations:
+        return Accommodations(text_scale=self.text_scale, read_aloud=self.settings.read_aloud,
+                              theme=self.settings.theme)
+
+    # --- scenes and dialogs ---------------------------------------------------------
+    def show(self, scene: Scene) -> None:
+        """Replace the current screen."""
+        self.scenes = [scene]
+        self.dialog = None
+        self.rebuild(preferred=scene.initial_focus, keep_focus=False)
+
+    def rebuild(self, preferred: str | None = None, keep_focus: bool = True) -> None:
+        focused = self.focus.focused_id if keep_focus else None
+        if self.scene is not None:
+            self.scene.before_rebuild()
+        self.widgets.clear()
+        if self.scene is not None:
+            self.scene.build(self.widgets)
+        if self.dialog is not None:
+            self.tree.dialog_open = True
+            build_dialog(self.dialog, self.widgets)
+            first = next((e.id for e in self.tree.focusables()), None)
+            self.focus.restore(focused if focused and focused.startswith(self.dialog.id) else
+                               self.dialog.focus or first)
+            return
+        self.focus.restore(preferred or focused or (self.scene.initial_focus if self.scene else None))
+
+    def show_dialog(self, dialog: Dialog) -> None:
+        if self.dialog is None:
+            self._focus_before_dialog = self.focus.focused_id
+        self.dialog = dialog
+        self.rebuild(keep_focus=False)
+
+    def close_dialog(self, then_focus: str | None = None) -> None:
+        self.dialog = None
+        self.rebuild(preferred=then_focus or self._focus_before_dialog, keep_focus=False)
+
+    def show_notice(self, title: str, text: str, then=None) -> None:
+        def ok() -> None:
+            self.close_dialog()
+            if then is not None:
+                then()
+
+        self.show_dialog(Dialog("dialog.notice", title, text, [DialogButton("dialog.notice.ok", self.t("ok"), ok)]))
+
+    # --- actions -----------------------------------------------------------------------
+    def act(self, action: a.Action) -> Outcome:
+        """Send an intent to the runtime; a refusal is explained to the person in plain words."""
+        outcome = self.session.engine.apply(action)
+        if not outcome.accepted:
+            self.show_notice(self.t("reject.title"), self.t(f"reject.{outcome.reason}"))
+        return outcome
+
+    # --- the loop ------------------------------------------------------------------------
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.running = False
+            return
+        if hasattr(event, "pos"):
+            self.pointer = event.pos
+        if self.recorder is not None:
+            self.recorder.observe(event, self)
+        if event.type == pygame.KEYDOWN and self.focus.handle_key(event):
+            return
+        if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            hit = self.tree.at(event.pos)
+            if hit is not None:
+                self.focus.focused_id = hit.id
+        consumed = self.manager.process_events(event)
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            element = self.tree.by_widget(event.ui_element)
+            if element is not None and element.on_activate and element in self.tree.active():
+                self.focus.focused_id = element.id
+                element.on_activate()
+            return
+        if not consumed and self.scene is not None:
+            self.scene.handle_event(event)
+
+    def frame(self, events: list[pygame.event.Event]) -> None:
+        now = self.clock.now_ms()
+        dt = max(0, now - self._last_ms) / 1000
+        self._last_ms = now
+        for event in events:
+            self.handle(event)
+            if not self.running:
+                return
+        self.manager.update(min(dt, 0.25))
+        self.draw()
+
+    def draw(self) -> None:
+        self.screen.fill(colour(self.settings.theme, "screen_bg"))
+        if self.scene is not None:
+            self.scene.draw_background(self.screen)
+        self.manager.draw_ui(self.screen)
+        if self.scene is not None:
+            self.scene.draw_overlay(self.screen)
+        self.focus.draw(self.screen, colour(self.settings.theme, "focus_ring"), max(3, self.metrics.px(3)))
+        pygame.display.flip()
+
+    def wait_ms(self) -> int:
+        focused = self.focus.focused
+        return TYPING_WAIT_MS if focused is not None and focused.is_text_input else IDLE_WAIT_MS
+
+    def run(self) -> None:
+        """Event-driven: sleep until something happens, so an idle kiosk keeps no core busy."""
+        self.draw()
+        while self.running:
+            first = pygame.event.wait(self.wait_ms())
+            events = [first] if first.type != pygame.NOEVENT else []
+            events.extend(pygame.event.get())
+            self.frame(events)
+
+    def screenshot(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.screen, str(path))
+
+    def close(self) -> None:
+        if self.recorder is not None:
+            self.recorder.save()
+        pygame.display.quit()
+
+
+def run_window(*, scenario_ref: str | None, locale: str | None, record: Path | None, participant: str | None,
+               text_scale: int | None) -> int:
+    """`numplus play`: the full game, or straight on one scenario for authors (--scenario)."""
+    from game.cli import CliError
+    from game.scenario.loader import ScenarioError, find_scenario
+    from game.sessions import scenario_library, test_participant_code
+    from game.settings import SettingsError
+    from game.ui.recorder import Recorder
+    from game.ui.scenes.flow import start_single_scenario
+    from game.ui.scenes.title import TitleScene
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+    if locale:
+        settings.locale = locale
+    if text_scale:
+        settings.text_scale = text_scale
+    library = scenario_library([SCENARIOS])
+    single = None
+    if scenario_ref:
+        try:
+            single = find_scenario(scenario_ref, [SCENARIOS])
+        except ScenarioError as exc:
+            raise CliError(str(exc).splitlines()[0]) from None
+    store = EventStore(database_path())
+    recorder = Recorder(record, single.id if single else None) if record else None
+    app = GameApp(store=store, library=library, settings=settings, clock=SystemClock(), recorder=recorder,
+                  single_scenario=single is not None)
+    try:
+        if single is not None:
+            start_single_scenario(app, single, participant or test_participant_code())
+        else:
+            app.show(TitleScene(app))
+        app.run()
+    finally:
+        app.close()
+        store.close()
+    return 0
+
+

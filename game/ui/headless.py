@@ -1,0 +1,219 @@
+"""Headless play: a walkthrough's steps become real input events for the real UI, on the runtime's clock."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from game.scenario.walkthrough import Click, Key, Type, Wait, Walkthrough
+
+FRAME_MS = 16
+
+
+class DriverError(Exception):
+    """A step cannot be carried out (element missing, unreachable by keyboard)."""
+
+
+class Driver:
+    """Turns steps into posted pygame events and advances the app one frame at a time."""
+
+    def __init__(self, app, clock, *, keyboard_only: bool = False, screenshots: Path | None = None):
+        import pygame
+
+        self.pygame = pygame
+        self.app = app
+        self.clock = clock
+        self.keyboard_only = keyboard_only
+        self.screenshots = screenshots
+        self.shots = 0
+
+    def frame(self, ms: int = FRAME_MS) -> None:
+        self.clock.advance(ms)
+        self.app.frame(self.pygame.event.get())
+
+    def post(self, events) -> None:
+        for event in events:
+            self.pygame.event.post(event)
+            self.frame()
+        self.frame()  # pygame_gui's own events (button pressed) arrive on the next frame
+
+    def settle(self) -> None:
+        for _ in range(2):
+            self.frame()
+
+    # --- steps ---------------------------------------------------------------------------
+    def run(self, walkthrough: Walkthrough, locale: str) -> None:
+        self.settle()
+        self.snap("start")
+        for number, step in enumerate(walkthrough.steps, 1):
+            if not self.app.running:
+                raise DriverError(f"step {number}: the game has already closed")
+            try:
+                self.step(step, locale)
+            except DriverError as exc:
+                raise DriverError(f"step {number}: {exc}") from None
+            self.snap(f"step-{number:03d}")
+
+    def step(self, step, locale: str) -> None:
+        from game.ui import input_events as ev
+
+        if isinstance(step, Click):
+            self.click(step.click)
+        elif isinstance(step, Type):
+            text = step.type if isinstance(step.type, str) else step.type[locale]
+            self.post(ev.text_events(text))
+        elif isinstance(step, Key):
+            self.post(ev.key_events(step.key))
+        elif isinstance(step, Wait):
+            remaining = step.wait
+            while remaining > 0:
+                self.frame(min(remaining, 100))
+                remaining -= 100
+
+    def click(self, element_id: str) -> None:
+        if self.keyboard_only:
+            self.reach_by_keyboard(element_id)
+            element = self.app.tree.get(element_id)
+            if not element.is_text_input:
+                self.post(self._ev.key_events("return"))
+            return
+        element = self.visible(element_id)
+        self.post(self._ev.click_events(element.rect.center))
+
+    @property
+    def _ev(self):
+        from game.ui import input_events
+
+        return input_events
+
+    def visible(self, element_id: str):
+        element = self.app.tree.get(element_id)
+        if element is not None and not element.visible and element.scroll_clip is not None:
+            # Out of view in a scrolling area: turn the wheel over it, as a person would.
+            for _ in range(100):
+                element = self.app.tree.get(element_id)
+                if element is None or element.visible:
+                    break
+                rows = 1 if element.rect.bottom < element.scroll_clip.top else -1
+                self.post(self._ev.wheel_event(rows, element.scroll_clip.center))
+        element = self._reachable(element_id)
+        if element is None and element_id.startswith("mail.message."):
+            # Scroll the message list with the wheel, as a person would, until the row shows.
+            mail = getattr(self.app.scene, "mail", None)
+            for direction in (-1, 1):
+                for _ in range(200):
+                    if self._reachable(element_id) is not None or mail is None:
+                        break
+                    before = list(mail.visible_rows)
+                    self.post(self._ev.wheel_event(direction, mail.list_rect.center))
+                    if mail.visible_rows == before:
+                        break
+            element = self._reachable(element_id)
+        if element is None:
+            raise DriverError(f"element {element_id!r} is not on the screen")
+        return element
+
+    def _reachable(self, element_id: str):
+        element = self.app.tree.get(element_id)
+        usable = element is not None and element.visible and element in self.app.tree.focusables()
+        return element if usable else None
+
+    def reach_by_keyboard(self, element_id: str) -> None:
+        if self.app.focus.focused_id == element_id and self._reachable(element_id):
+            return
+        for _ in range(len(self.app.tree.focusables()) + 1):
+            self.post(self._ev.key_events("tab"))
+            if self.app.focus.focused_id == element_id:
+                return
+        if element_id.startswith("mail.message."):
+            # Rows beyond the visible part of the list: arrow keys from a focused row.
+            for _ in range(len(self.app.tree.focusables()) + 1):
+                if (self.app.focus.focused_id or "").startswith("mail.message."):
+                    break
+                self.post(self._ev.key_events("tab"))
+            for arrow in ("down", "up"):
+                for _ in range(500):
+                    if self.app.focus.focused_id == element_id:
+                        return
+                    before = self.app.focus.focused_id
+                    self.post(self._ev.key_events(arrow))
+                    if self.app.focus.focused_id == before:
+                        break
+        raise DriverError(f"element {element_id!r} cannot be reached with the keyboard")
+
+    def snap(self, name: str) -> None:
+        if self.screenshots is not None:
+            self.shots += 1
+            self.app.screenshot(self.screenshots / f"{self.shots:03d}-{name}.png")
+
+
+def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | None, keyboard_only: bool,
+                 screenshots: bool, participant: str | None, text_scale: int | None) -> int:
+    """`numplus play --headless`: play a walkthrough in the real UI without a window."""
+    os.environ["SDL_VIDEODRIVER"] = "dummy"
+    os.environ["SDL_AUDIODRIVER"] = "dummy"
+    from game.cli import CliError
+    from game.paths import SCENARIOS, database_path
+    from game.runtime.clock import ManualClock
+    from game.scenario.loader import ScenarioError, find_scenario
+    from game.scenario.walkthrough import load_walkthrough
+    from game.sessions import test_participant_code
+    from game.settings import SettingsError, load_settings
+    from game.store import EventStore
+    from game.ui.app import GameApp
+    from game.ui.scenes.flow import start_single_scenario
+    from scoring.evidence import observables
+
+    try:
+        loaded = find_scenario(scenario_ref, [SCENARIOS])
+        walkthrough = load_walkthrough(actions, loaded)
+        settings = load_settings()
+    except ScenarioError as exc:
+        raise CliError("; ".join(str(p) for p in exc.problems)) from None
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+    if not actions.is_file():
+        raise CliError(f"{actions}: no such file")
+    if locale:
+        settings.locale = locale
+    if text_scale:
+        settings.text_scale = text_scale
+    out.mkdir(parents=True, exist_ok=True)
+    store = EventStore(database_path())
+    clock = ManualClock(start_utc=datetime.now(timezone.utc))
+    app = GameApp(store=store, library={loaded.id: loaded}, settings=settings, clock=clock, headless=True,
+                  single_scenario=True)
+    driver = Driver(app, clock, keyboard_only=keyboard_only, screenshots=out if screenshots else None)
+    failure = None
+    try:
+        start_single_scenario(app, loaded, participant or test_participant_code())
+        session_id = app.session.engine.session_id
+        engine = app.session.engine
+        driver.run(walkthrough, settings.locale)
+        driver.snap("end")
+    except DriverError as exc:
+        failure = str(exc)
+    finally:
+        if not engine.ended:
+            engine.end_session("walkthrough_finished")
+        app.close()
+    store.export_jsonl(session_id, out / "events.jsonl")
+    events = [e.to_dict() for e in store.events(session_id)]
+    store.close()
+    ended = [e for e in events if e["type"] == "scenario_ended"]
+    outcome = ended[-1]["payload"]["outcome"] if ended else "not_started"
+    print(f"{loaded.id}: {outcome} ({len(events)} events) -> {out / 'events.jsonl'}")
+    if failure:
+        print(f"numplus: error: {failure}", file=__import__("sys").stderr)
+        return 1
+    problems = []
+    if outcome != walkthrough.expect.outcome:
+        problems.append(f"expected outcome {walkthrough.expect.outcome}, got {outcome}")
+    found = observables(loaded.scenario, events)
+    for name, value in walkthrough.expect.observables.items():
+        if found[name].value != value:
+            problems.append(f"expected observable {name} = {value}, got {found[name].value}")
+    for problem in problems:
+        print(f"numplus: error: {problem}", file=__import__("sys").stderr)
+    return 1 if problems else 0

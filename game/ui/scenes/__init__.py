@@ -1,0 +1,1 @@
+"""Screens on a stack: title -> participant code -> brief -> player -> end -> next or summary."""

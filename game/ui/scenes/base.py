@@ -1,0 +1,69 @@
+"""What every screen has: a build from state, and optional event handling. Drawing never mutates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.ui.layout import LOGICAL_SIZE
+from game.ui.scroll import ScrollArea
+
+if TYPE_CHECKING:
+    from game.ui.app import GameApp
+    from game.ui.widgets import Widgets
+
+
+class Scene:
+    #: element focused when the scene is shown
+    initial_focus: str | None = None
+
+    def __init__(self, app: "GameApp"):
+        self.app = app
+        self.area = ScrollArea(rebuild=self._rebuild_scrolled)
+
+    def _rebuild_scrolled(self, focus_id: str | None) -> None:
+        self.app.rebuild(preferred=focus_id, keep_focus=focus_id is None)
+
+    def t(self, key: str, **values: object) -> str:
+        return self.app.t(key, **values)
+
+    def build(self, w: "Widgets") -> None:
+        raise NotImplementedError
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        """Scene-specific input (scroll wheel, shortcuts). True when used."""
+        return False
+
+    def before_rebuild(self) -> None:
+        """Hand anything typed to the runtime before the widgets are made anew."""
+
+    def draw_background(self, surface: pygame.Surface) -> None:
+        pass
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        pass
+
+
+class PageScene(Scene):
+    """A screen of text and buttons that scrolls as a whole when it is taller than the window."""
+
+    def build(self, w: "Widgets") -> None:
+        self.area.begin(pygame.Rect(0, 0, *LOGICAL_SIZE))
+        w.area = self.area
+        try:
+            self.build_page(w)
+        finally:
+            w.area = None
+            self.area.end()
+
+    def build_page(self, w: "Widgets") -> None:
+        raise NotImplementedError
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.MOUSEWHEEL:
+            return self.area.scroll(-event.y * 3 * self.app.metrics.line())
+        return False
+
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        self.area.draw_bar(surface, "#5B6875", max(8, self.app.metrics.px(8)))

@@ -1,0 +1,77 @@
+"""Participant code: pseudonymous, never a name; offers to resume an unfinished session."""
+
+from __future__ import annotations
+
+import re
+
+import pygame
+
+from game.ui.dialog import Dialog, DialogButton
+from game.ui.layout import LOGICAL_SIZE
+from game.ui.scenes.base import PageScene
+from game.ui.scenes.flow import resume_session, session_scenarios, start_session
+
+CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
+
+
+class CodeScene(PageScene):
+    initial_focus = "code.entry"
+
+    def __init__(self, app):
+        super().__init__(app)
+        self.error: str | None = None
+        self.typed = ""
+
+    def build_page(self, w) -> None:
+        from game.ui.scenes.title import TitleScene
+
+        m = w.m
+        width = LOGICAL_SIZE[0] - 2 * m.px(60)
+        x, y = m.px(60), m.px(40)
+        y = w.label("code.title", self.t("code.title"), x, y, width, title=True).rect.bottom + m.gap
+        y = w.label("code.help", self.t("code.help"), x, y, width).rect.bottom + m.gap
+        entry_w = min(width, max(m.px(360), m.text_w("W" * 12) + 4 * m.pad))
+        field = w.text_field("code.entry", self.t("code.entry"), pygame.Rect(x, y, entry_w, m.button_h), self.typed)
+        self.field = field
+        y += m.button_h + m.gap
+        if self.error:
+            y = w.label("code.error", self.t("error_prefix") + " " + self.error, x, y, width,
+                        style="#error").rect.bottom + m.gap
+        cont, back = self.t("continue"), self.t("back")
+        w.button("code.continue", cont, pygame.Rect(x, y, m.button_w(cont), m.button_h), self.submit)
+        w.button("code.back", back, pygame.Rect(x + m.button_w(cont) + m.gap, y, m.button_w(back), m.button_h),
+                 lambda: self.app.show(TitleScene(self.app)), style="#secondary")
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        import pygame_gui
+
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and self.app.focus.focused_id == "code.entry":
+            self.submit()
+            return True
+        return super().handle_event(event)
+
+    def submit(self) -> None:
+        code = (self.field.get() if self.field is not None else self.typed).strip().upper()
+        self.typed = code
+        if not CODE.match(code):
+            self.error = self.t("code.invalid")
+            self.app.rebuild(preferred="code.entry", keep_focus=False)
+            return
+        unfinished = self.app.store.unfinished_sessions(code)
+        if unfinished:
+            record = unfinished[0]
+
+            def resume() -> None:
+                self.app.dialog = None
+                resume_session(self.app, record)
+
+            def fresh() -> None:
+                self.app.dialog = None
+                start_session(self.app, code, session_scenarios(self.app))
+
+            self.app.show_dialog(Dialog("dialog.resume", self.t("resume.title"),
+                                        self.t("resume.text", started=record.started_utc[:16].replace("T", " ")),
+                                        [DialogButton("resume.yes", self.t("resume.yes"), resume),
+                                         DialogButton("resume.no", self.t("resume.no"), fresh, "#secondary")]))
+            return
+        start_session(self.app, code, session_scenarios(self.app))

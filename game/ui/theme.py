@@ -1,0 +1,40 @@
+"""The look: a pygame_gui theme file, with fonts resolved to bundled files and sized by the text scale."""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+
+from game.paths import ASSETS, THEMES
+
+
+ELEMENT_TYPES = ("button", "label", "text_box", "text_entry_line", "text_entry_box", "tool_tip", "panel")
+
+
+@cache
+def _raw(name: str) -> dict:
+    return json.loads((THEMES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def theme_dict(name: str, scale: int) -> dict:
+    """The theme with absolute font paths (pygame_gui resolves relative ones against the cwd)."""
+    theme = copy.deepcopy(_raw(name))
+    # Our convention: "defaults" holds the font every element type uses unless it names its own.
+    default_font = theme.get("defaults", {}).pop("font", None)
+    if default_font:
+        for element_type in ELEMENT_TYPES:
+            block = theme.setdefault(element_type, {})
+            block.setdefault("font", dict(default_font))
+    for block in theme.values():
+        font = block.get("font") if isinstance(block, dict) else None
+        if font:
+            font["size"] = str(round(int(font["size"]) * scale / 100))
+            for key in ("regular_path", "bold_path", "italic_path", "bold_italic_path"):
+                if key in font:
+                    font[key] = str(ASSETS / font[key])
+    return theme
+
+
+def colour(name: str, key: str) -> str:
+    return _raw(name)["defaults"]["colours"][key]

@@ -1,0 +1,153 @@
+"""Our small adapter over pygame_gui: every widget is made here, registered in the element tree.
+
+Screens never create pygame_gui elements directly, so the text widgets (with their known bugs,
+see REFERENCES.md) can be replaced in one place.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Callable
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UIPanel, UITextBox, UITextEntryBox, UITextEntryLine
+
+from game.ui.elements import SCREEN, Element, ElementTree
+from game.ui.layout import Metrics
+from game.ui.scroll import ScrollArea
+
+
+class TextField:
+    """A one-line or multi-line text entry; the rest of the UI only uses get/set."""
+
+    def __init__(self, widget: UITextEntryLine | UITextEntryBox):
+        self.widget = widget
+
+    def get(self) -> str:
+        return self.widget.get_text()
+
+    def set(self, text: str) -> None:
+        self.widget.set_text(text)
+
+
+class Widgets:
+    def __init__(self, manager: pygame_gui.UIManager, tree: ElementTree, metrics: Metrics):
+        self.manager = manager
+        self.tree = tree
+        self.m = metrics
+        self.fields: dict[str, TextField] = {}
+        self.area: ScrollArea | None = None  # while set, widgets are placed in this scrolling area
+
+    def _place(self, element_id: str, rect: pygame.Rect) -> tuple[pygame.Rect, bool, Callable[[], None] | None]:
+        """Screen rect, whether it is in view, and how to bring it into view."""
+        if self.area is None:
+            return rect, True, None
+        area = self.area
+        actual, shown = area.place(rect)
+        return actual, shown, (lambda: area.reveal(actual, element_id))
+
+    def _hidden(self, element_id: str, kind: str, text: str, rect: pygame.Rect, reveal, *, scope: int,
+                on_activate=None, focusable: bool = False, lines: list[str] | None = None) -> Element:
+        return self._register(Element(id=element_id, kind=kind, text=text, rect=rect, speakable=text, scope=scope,
+                                      on_activate=on_activate, focusable=focusable, lines=lines or [text],
+                                      visible=False, reveal=reveal))
+
+    def clear(self) -> None:
+        self.manager.clear_and_reset()
+        self.tree.clear()
+        self.fields.clear()
+
+    def _register(self, element: Element) -> Element:
+        if self.area is not None:
+            element.scroll_clip = self.area.clip.copy()
+            if element.reveal is None and element.focusable:
+                area, actual, element_id = self.area, element.rect.copy(), element.id
+                element.reveal = lambda: area.reveal(actual, element_id)
+        return self.tree.add(element)
+
+    # --- containers ---------------------------------------------------------------
+    def panel(self, rect: pygame.Rect, style: str, *, layer: int = 1, container=None) -> UIPanel:
+        return UIPanel(rect, starting_height=layer, manager=self.manager, object_id=style, container=container)
+
+    # --- widgets ---------------------------------------------------------------------
+    def button(self, element_id: str, text: str, rect: pygame.Rect, on_activate: Callable[[], None], *,
+               style: str = "#primary", speakable: str | None = None, scope: int = SCREEN, container=None,
+               tooltip: str | None = None, on_focus: Callable[[], None] | None = None) -> Element:
+        rect, shown, reveal = self._place(element_id, rect)
+        if not shown:
+            return self._hidden(element_id, "button", text, rect, reveal, scope=scope, on_activate=on_activate,
+                                focusable=True)
+        widget = UIButton(rect, text, manager=self.manager, object_id=style, container=container,
+                          tool_tip_text=tooltip)
+        return self._register(Element(
+            id=element_id, kind="button", text=text, rect=widget.rect.copy(), speakable=speakable or text,
+            widget=widget, on_activate=on_activate, focusable=True, scope=scope, lines=[text], on_focus=on_focus))
+
+    def row(self, element_id: str, lines: list[tuple[str, bool]], rect: pygame.Rect,
+            on_activate: Callable[[], None], *, selected: bool = False, speakable: str | None = None,
+            scope: int = SCREEN) -> Element:
+        """A list row: a flat button with lines of text on it, each (text, bold)."""
+        widget = UIButton(rect, "", manager=self.manager, object_id="#row_selected" if selected else "#row")
+        y = rect.y + self.m.pad // 2
+        for text, bold in lines:
+            h = self.m.line(bold=bold)
+            UILabel(pygame.Rect(rect.x + self.m.hpad, y, rect.w - 2 * self.m.hpad, h), text,
+                    manager=self.manager, object_id="#strong" if bold else "#muted")
+            y += h
+        texts = [text for text, _ in lines]
+        return self._register(Element(
+            id=element_id, kind="row", text=" ".join(texts), rect=widget.rect.copy(),
+            speakable=speakable or ", ".join(texts), widget=widget, on_activate=on_activate, focusable=True,
+            scope=scope, lines=texts, bold=any(bold for _, bold in lines)))
+
+    def label(self, element_id: str, text: str, x: int, y: int, width: int, *, bold: bool = False,
+              title: bool = False, style: str | None = None, scope: int = SCREEN, container=None) -> Element:
+        """Wrapped text: one pygame_gui label per line, never cut off. The element covers all lines."""
+        lines = self.m.wrap(text, width, bold=bold, title=title)
+        line_h = self.m.line(bold=bold, title=title)
+        object_id = style or ("#title" if title else "#strong" if bold else None)
+        origin = container.get_container().get_rect().topleft if container is not None else (0, 0)
+        rect, _, _ = self._place(element_id, pygame.Rect(x, y, width, line_h * len(lines)))
+        shown_any = False
+        for i, line in enumerate(lines):
+            line_rect = pygame.Rect(x - origin[0], rect.y - origin[1] + i * line_h, width, line_h)
+            if self.area is not None and not self.area.clip.contains(line_rect):
+                continue
+            shown_any = True
+            UILabel(line_rect, line or " ", manager=self.manager, object_id=object_id, container=container)
+        # Report the virtual rect to the caller so the next line goes below it.
+        virtual = pygame.Rect(x, y, width, line_h * len(lines))
+        self._register(Element(id=element_id, kind="label", text=text, rect=rect, speakable=text,
+                               scope=scope, lines=lines, bold=bold, title=title, visible=shown_any))
+        return Element(id=element_id, kind="label", text=text, rect=virtual)
+
+    def text_view(self, element_id: str, text: str, rect: pygame.Rect, *, scope: int = SCREEN,
+                  container=None) -> Element:
+        """Long text in a scrolling box (message bodies, documents)."""
+        rect, shown, reveal = self._place(element_id, rect)
+        if not shown:
+            return self._hidden(element_id, "text_view", text, rect, reveal, scope=scope)
+        markup = html.escape(text).replace("\n", "<br>")
+        widget = UITextBox(markup, rect, manager=self.manager, container=container)
+        return self._register(Element(id=element_id, kind="text_view", text=text, rect=widget.rect.copy(),
+                                      speakable=text, widget=widget, scope=scope, scrolls=True))
+
+    def text_field(self, element_id: str, label: str, rect: pygame.Rect, value: str, *, multiline: bool = False,
+                   scope: int = SCREEN, container=None) -> TextField | None:
+        rect, shown, reveal = self._place(element_id, rect)
+        if not shown:
+            self._hidden(element_id, "text_area" if multiline else "text_field", value, rect, reveal, scope=scope,
+                         focusable=True, lines=[label])
+            return None
+        if multiline:
+            widget = UITextEntryBox(rect, value, manager=self.manager, container=container)
+        else:
+            widget = UITextEntryLine(rect, manager=self.manager, container=container)
+            widget.set_text(value)
+        field = TextField(widget)
+        self.fields[element_id] = field
+        self._register(Element(id=element_id, kind="text_area" if multiline else "text_field", text=value,
+                               rect=widget.rect.copy(), speakable=label, widget=widget, focusable=True,
+                               scope=scope, lines=[label]))
+        return field
