@@ -13,8 +13,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.parser import Parser
 
 MAX_FILE_BYTES = 1_000_000
 MAX_ALIASES = 100
@@ -156,19 +157,29 @@ def _scalar(node: ScalarNode) -> Any:
     return raw
 
 
-def _check_depth(yaml: YAML, text: str, shown: str) -> None:
-    """Refuse deep nesting from the event stream, before composing: `[[[[...` costs the parser
-    quadratic time and the composer one recursion per level."""
-    depth = -1  # the top-level collection is level 0, as in _Builder
-    for event in yaml.parse(text):
+class _TooDeep(Exception):
+    def __init__(self, line: int, col: int):
+        super().__init__(line, col)
+        self.line, self.col = line, col
+
+
+class _NestingParser(Parser):
+    """The YAML parser, refusing deep nesting as it reads: `[[[[...` costs the scanner quadratic time
+    and the composer one recursion per level, so waiting for the composed tree is too late."""
+
+    def reset_parser(self) -> None:
+        super().reset_parser()
+        self.depth = -1  # the top-level collection is level 0, as in _Builder
+
+    def get_event(self) -> Any:
+        event = super().get_event()
         if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise SourceError([Problem(shown, mark.line + 1, mark.column + 1,
-                                           f"nested too deeply (more than {MAX_DEPTH} levels)")])
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(event.start_mark.line + 1, event.start_mark.column + 1)
         elif isinstance(event, CollectionEndEvent):
-            depth -= 1
+            self.depth -= 1
+        return event
 
 
 def read_source(path: Path | str, text: str | None = None) -> Source:
@@ -189,9 +200,12 @@ def read_source(path: Path | str, text: str | None = None) -> Source:
             raise SourceError([Problem(shown, line, col, f"not UTF-8 text (byte {exc.start})")]) from None
     source = Source(path=shown, text=text, data=None)
     yaml = YAML(typ="safe", pure=True)
+    yaml.Parser = _NestingParser
     try:
-        _check_depth(yaml, text, shown)
         root = yaml.compose(text)
+    except _TooDeep as exc:
+        message = f"nested too deeply (more than {MAX_DEPTH} levels)"
+        raise SourceError([Problem(shown, exc.line, exc.col, message)]) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

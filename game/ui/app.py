@@ -29,8 +29,9 @@ from game.ui.widgets import Widgets
 warnings.filterwarnings("ignore", message=".*font.*not already loaded.*")
 warnings.filterwarnings("ignore", message="no fast renderer available")
 
-IDLE_WAIT_MS = 1000  # nothing moves: sleep until an event, waking once a second
+IDLE_WAIT_MS = 1000  # nothing moves: redraw once a second at most
 TYPING_WAIT_MS = 200  # a text cursor blinks
+POLL_MS = 15  # sleep between looks at the event queue (SDL's own wait spins on some drivers)
 
 
 class GameApp:
@@ -38,7 +39,8 @@ class GameApp:
                  clock: Clock, headless: bool = False, recorder=None, single_scenario: bool = False):
         pygame.display.init()
         pygame.font.init()
-        flags = pygame.SCALED if headless else pygame.SCALED | pygame.RESIZABLE
+        # Headless has no window to scale to; a real window scales the logical 1280x720 canvas.
+        flags = 0 if headless else pygame.SCALED | pygame.RESIZABLE
         self.screen = pygame.display.set_mode(LOGICAL_SIZE, flags)
         pygame.display.set_caption("NUM+")
         pygame.key.set_repeat(0)
@@ -58,6 +60,7 @@ class GameApp:
         self._focus_before_dialog: str | None = None
         self.running = True
         self.pointer = (0, 0)
+        self._pressed: str | None = None
         self._last_ms = clock.now_ms()
         self._make_manager()
         if store.moved_aside is not None:
@@ -167,8 +170,19 @@ class GameApp:
             return
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             hit = self.tree.at(event.pos)
+            self._pressed = hit.id if hit is not None and hit.widget is None else None
             if hit is not None:
                 self.focus.focused_id = hit.id
+        if event.type == pygame.MOUSEBUTTONUP and event.button == 1 and self._pressed:
+            # Elements we draw ourselves (list rows) are pressed like buttons: down and up on them.
+            hit, self._pressed = self.tree.at(event.pos), None
+            if hit is not None and hit.widget is None and hit.on_activate is not None:
+                hit.on_activate()
+                return
+        if event.type == pygame.MOUSEWHEEL and self.scene is not None and not self._over_scrolling_text():
+            # The wheel scrolls what is under the pointer: the page or list, not a focused text box elsewhere.
+            if self.scene.handle_event(event):
+                return
         consumed = self.manager.process_events(event)
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             element = self.tree.by_widget(event.ui_element)
@@ -178,6 +192,10 @@ class GameApp:
             return
         if not consumed and self.scene is not None:
             self.scene.handle_event(event)
+
+    def _over_scrolling_text(self) -> bool:
+        return any(e.visible and e.kind in ("text_view", "text_area") and e.rect.collidepoint(self.pointer)
+                   for e in self.tree.active())
 
     def frame(self, events: list[pygame.event.Event]) -> None:
         now = self.clock.now_ms()
@@ -207,11 +225,15 @@ class GameApp:
     def run(self) -> None:
         """Event-driven: sleep until something happens, so an idle kiosk keeps no core busy."""
         self.draw()
+        quiet_since = self.clock.now_ms()
         while self.running:
-            first = pygame.event.wait(self.wait_ms())
-            events = [first] if first.type != pygame.NOEVENT else []
-            events.extend(pygame.event.get())
-            self.frame(events)
+            events = pygame.event.get()
+            now = self.clock.now_ms()
+            if events or now - quiet_since >= self.wait_ms():
+                self.frame(events)
+                quiet_since = now
+            else:
+                pygame.time.wait(POLL_MS)
 
     def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -33,6 +33,7 @@ class Element:
     visible: bool = True  # False: laid out in a scroll area but out of view (no widget made)
     reveal: Callable[[], None] | None = None  # scrolls it into view
     scroll_clip: pygame.Rect | None = None  # the scrolling area it belongs to, if any
+    group: str | None = None  # elements a screen replaces together (a list's visible rows)
 
     @property
     def is_text_input(self) -> bool:
@@ -52,6 +53,21 @@ class ElementTree:
 
     def get(self, element_id: str) -> Element | None:
         return self._elements.get(element_id)
+
+    def replace_group(self, group: str, elements: list[Element]) -> None:
+        """Swap a group's elements in place, keeping their position in reading order."""
+        rebuilt: dict[str, Element] = {}
+        placed = False
+        for key, element in self._elements.items():
+            if element.group == group:
+                if not placed:
+                    rebuilt.update((e.id, e) for e in elements)
+                    placed = True
+                continue
+            rebuilt[key] = element
+        if not placed:
+            rebuilt.update((e.id, e) for e in elements)
+        self._elements = rebuilt
 
     def remove_scope(self, scope: int) -> None:
         self._elements = {k: v for k, v in self._elements.items() if v.scope != scope}

@@ -96,7 +96,9 @@ class Driver:
                 if element is None or element.visible:
                     break
                 rows = 1 if element.rect.bottom < element.scroll_clip.top else -1
-                self.post(self._ev.wheel_event(rows, element.scroll_clip.center))
+                # Over the area's right margin (its scroll bar), not over a text box that scrolls itself.
+                spot = (element.scroll_clip.right - 3, element.scroll_clip.centery)
+                self.post(self._ev.wheel_event(rows, spot))
         element = self._reachable(element_id)
         if element is None and element_id.startswith("mail.message."):
             # Scroll the message list with the wheel, as a person would, until the row shows.

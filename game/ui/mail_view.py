@@ -15,7 +15,9 @@ from game import element_ids as ids
 from game.runtime import actions as a
 from game.runtime.mailbox import Draft, Mailbox, MessageState
 from game.ui.dialog import Dialog, DialogButton
-from game.ui.layout import flow
+from game.ui.elements import Element
+from game.ui.layout import flow, font
+from game.ui.theme import row_colours
 from game.ui.scroll import ScrollArea
 
 WHEEL_ROWS = 3
@@ -43,8 +45,11 @@ class MailView:
         self.separators: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.unread_dots: list[tuple[int, int]] = []
         self._built_fields = False
+        self.rows: list[tuple[pygame.Rect, list[tuple[str, bool]], bool]] = []
+        self._text_cache: dict[tuple, pygame.Surface] = {}
         self.reading_area = ScrollArea(rebuild=self._rebuild_scrolled)
         self.compose_area = ScrollArea(rebuild=self._rebuild_scrolled)
+        self.list_area = ScrollArea(rebuild=self._rebuild_scrolled)
         draft = self._open_draft()
         if draft is not None:  # resumed mid-compose
             self.page = "compose"
@@ -57,8 +62,8 @@ class MailView:
         """The scrolling area on screen now, if any."""
         if self.page == "compose":
             return self.compose_area
-        if self.page == "message" and self.app.metrics.narrow:
-            return self.reading_area
+        if self.app.metrics.narrow:
+            return self.reading_area if self.page == "message" and self.box.opened else self.list_area
         return None
 
     # --- state helpers ------------------------------------------------------------------
@@ -88,7 +93,7 @@ class MailView:
 
     # --- building ---------------------------------------------------------------------------
     def build(self, w, area: pygame.Rect) -> None:
-        self.separators, self.unread_dots, self._built_fields = [], [], False
+        self.separators, self.unread_dots, self._built_fields, self.rows = [], [], False, []
         m = w.m
         if self.page == "compose" and self._open_draft() is not None:
             self.compose_area.begin(area)
@@ -123,11 +128,19 @@ class MailView:
                     w.area = None
                     self.reading_area.end()
                 return
-            rects = flow(folder_widths, x, top, area.w - 2 * m.pad, m.button_h, m.gap)
-            for folder_id, rect in zip(self.box.folders, rects):
-                self._folder_button(w, folder_id, rect)
-            top = rects[-1].bottom + m.gap
-            self._build_list(w, pygame.Rect(x, top, area.w - 2 * m.pad, bottom - top))
+            # One scrolling page: folders, then every message row.
+            self.list_area.begin(pygame.Rect(area.x, top, area.w, bottom - top))
+            w.area = self.list_area
+            try:
+                width = area.w - 2 * m.pad - m.px(12)
+                rects = flow(folder_widths, x, top, width, m.button_h, m.gap)
+                for folder_id, rect in zip(self.box.folders, rects):
+                    self._folder_button(w, folder_id, rect)
+                top = rects[-1].bottom + m.gap
+                self._build_list(w, pygame.Rect(x, top, width, bottom - top), paged=True)
+            finally:
+                w.area = None
+                self.list_area.end()
             return
         fw = max(folder_widths)
         for i, folder_id in enumerate(self.box.folders):
@@ -162,30 +175,96 @@ class MailView:
             lines += [(line, False) for line in m.wrap(when, width)]
         return lines
 
-    def _build_list(self, w, rect: pygame.Rect) -> None:
-        m = w.m
+    def _build_list(self, w, rect: pygame.Rect, paged: bool = False) -> None:
         self.list_rect = rect
-        messages = self.box.in_folder(self.folder)
+        self.rows = []
         self.visible_rows = []
-        if not messages:
+        if not self.box.in_folder(self.folder):
             w.label("mail.list.empty", self.t("mail.empty_folder"), rect.x, rect.y, rect.w, style="#muted")
             return
+        if paged:
+            self._paged_rows(w)
+            return
+        for element in self._row_elements(w.m):
+            w.tree.add(element)
+
+    def _paged_rows(self, w) -> None:
+        """Every row laid out on the scrolling page; those in view are drawn."""
+        m, rect = w.m, self.list_rect
+        self.scroll, y = 0, rect.y
+        for msg in self.box.in_folder(self.folder):
+            lines = self._row_lines(msg, rect.w - 2 * m.hpad, m)
+            h = sum(m.line(bold=bold) for _, bold in lines) + m.pad
+            element = w.add(self._row_element(msg, lines, pygame.Rect(rect.x, y, rect.w, h)))
+            if element.visible:
+                self.rows.append((element.rect, lines, msg.id == self.box.opened))
+                self.visible_rows.append(msg.id)
+                if not msg.read:
+                    self.unread_dots.append((element.rect.x + m.hpad // 2,
+                                             element.rect.y + m.line(bold=True) // 2 + m.pad // 2))
+            y += h
+
+    def _row_element(self, msg: MessageState, lines: list[tuple[str, bool]], rect: pygame.Rect) -> Element:
+        unread = "" if msg.read else f"{self.t('mail.unread')}, "
+        texts = [text for text, _ in lines]
+        return Element(id=ids.message(msg.id), kind="row", text=" ".join(texts), rect=rect,
+                       speakable=unread + ", ".join(texts), on_activate=lambda mid=msg.id: self.open_message(mid),
+                       focusable=True, lines=texts, bold=not msg.read, group="mail.list")
+
+    def _row_elements(self, m) -> list[Element]:
+        """The rows in view. Drawn by us, not pygame_gui, so that scrolling 200 messages stays fast."""
+        rect = self.list_rect
+        messages = self.box.in_folder(self.folder)
         self.scroll = max(0, min(self.scroll, len(messages) - 1))
         inner_w = rect.w - 2 * m.hpad
+        self.rows, self.visible_rows, self.unread_dots = [], [], []
+        elements = []
         y = rect.y
         for msg in messages[self.scroll:]:
             lines = self._row_lines(msg, inner_w, m)
             h = sum(m.line(bold=bold) for _, bold in lines) + m.pad
             if y + h > rect.bottom and self.visible_rows:
                 break
-            unread = "" if msg.read else f"{self.t('mail.unread')}, "
-            w.row(ids.message(msg.id), lines, pygame.Rect(rect.x, y, rect.w, h),
-                  lambda mid=msg.id: self.open_message(mid), selected=msg.id == self.box.opened,
-                  speakable=unread + ", ".join(text for text, _ in lines))
+            row_rect = pygame.Rect(rect.x, y, rect.w, h)
+            elements.append(self._row_element(msg, lines, row_rect))
+            self.rows.append((row_rect, lines, msg.id == self.box.opened))
             if not msg.read:
                 self.unread_dots.append((rect.x + m.hpad // 2, y + m.line(bold=True) // 2 + m.pad // 2))
             self.visible_rows.append(msg.id)
             y += h
+        return elements
+
+    def relayout_list(self, focus_id: str | None = None) -> None:
+        """Scroll the list without rebuilding the screen's widgets."""
+        focused = focus_id or self.app.focus.focused_id
+        self.app.tree.replace_group("mail.list", self._row_elements(self.app.metrics))
+        if focused and focused.startswith("mail.message."):
+            self.app.focus.restore(focused if self.app.tree.get(focused) else None)
+
+    def _draw_rows(self, surface: pygame.Surface) -> None:
+        m = self.app.metrics
+        look = row_colours(self.app.settings.theme)
+        for rect, lines, selected in self.rows:
+            hovered = rect.collidepoint(self.app.pointer) and not self.app.tree.dialog_open
+            background = look["selected_bg"] if selected else look["hovered_bg"] if hovered else look["normal_bg"]
+            pygame.draw.rect(surface, background, rect)
+            pygame.draw.rect(surface, look["selected_border"] if selected else look["normal_border"], rect,
+                             2 if selected else 1)
+            y = rect.y + m.pad // 2
+            for text, bold in lines:
+                surface.blit(self._text_surface(text, bold, look["normal_text"] if bold else look["muted_text"]),
+                             (rect.x + m.hpad, y))
+                y += m.line(bold=bold)
+
+    def _text_surface(self, text: str, bold: bool, colour: str) -> pygame.Surface:
+        key = (text, bold, colour, self.app.metrics.body_px)
+        cached = self._text_cache.get(key)
+        if cached is None:
+            if len(self._text_cache) > 2000:
+                self._text_cache.clear()
+            cached = font(self.app.metrics.body_px, bold).render(text, True, colour)
+            self._text_cache[key] = cached
+        return cached
 
     def _build_reading(self, w, rect: pygame.Rect, paged: bool = False) -> None:
         m = w.m
@@ -281,6 +360,7 @@ class MailView:
     def draw_background(self, surface: pygame.Surface) -> None:
         for start, end in self.separators:
             pygame.draw.line(surface, "#C5CDD6", start, end, 2)
+        self._draw_rows(surface)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         if self.active_area is not None:
@@ -309,7 +389,7 @@ class MailView:
         target = max(0, min(total - 1, self.scroll + rows))
         if target != self.scroll:
             self.scroll = target
-            self.app.rebuild()
+            self.relayout_list()
 
     def step_row(self, current: str, step: int) -> None:
         order = [msg.id for msg in self.box.in_folder(self.folder)]
@@ -317,9 +397,14 @@ class MailView:
             return
         index = max(0, min(len(order) - 1, order.index(current) + step))
         target = order[index]
+        if self.active_area is self.list_area:  # paged list: focusing reveals the row
+            self.app.focus.focus(self.app.tree.get(ids.message(target)))
+            return
         if target not in self.visible_rows:
             self.scroll = max(0, self.scroll + step)
-        self.app.rebuild(preferred=ids.message(target), keep_focus=False)
+        self.relayout_list(ids.message(target))
+        if self.app.focus.focused_id != ids.message(target):
+            self.app.focus.restore(ids.message(target))
 
     # --- what the participant does -----------------------------------------------------------
     def act(self, action: a.Action, refresh: bool = True):
@@ -332,6 +417,7 @@ class MailView:
 
     def choose_folder(self, folder_id: str) -> None:
         self.folder, self.scroll, self.page = folder_id, 0, "list"
+        self.list_area.offset = 0
         self.app.rebuild()
 
     def show_inbox(self) -> None:

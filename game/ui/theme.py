@@ -38,3 +38,14 @@ def theme_dict(name: str, scale: int) -> dict:
 
 def colour(name: str, key: str) -> str:
     return _raw(name)["defaults"]["colours"][key]
+
+
+def row_colours(name: str) -> dict[str, str]:
+    """List rows are drawn by us: their colours still come from the theme's #row block."""
+    raw = _raw(name)
+    row = raw.get("#row", {}).get("colours", {})
+    muted = raw.get("#muted", {}).get("colours", {}).get("normal_text", row.get("normal_text", "#000000"))
+    return {"normal_bg": row.get("normal_bg", "#FFFFFF"), "hovered_bg": row.get("hovered_bg", "#E3ECF7"),
+            "selected_bg": row.get("selected_bg", "#CFE0F5"), "normal_border": row.get("normal_border", "#C5CDD6"),
+            "selected_border": row.get("selected_border", "#1F5FAF"), "normal_text": row.get("normal_text", "#000000"),
+            "muted_text": muted}

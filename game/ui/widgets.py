@@ -53,6 +53,12 @@ class Widgets:
                                       on_activate=on_activate, focusable=focusable, lines=lines or [text],
                                       visible=False, reveal=reveal))
 
+    def add(self, element: Element) -> Element:
+        """Register an element we draw ourselves, placed in the scrolling area if one is set."""
+        element.rect, element.visible, reveal = self._place(element.id, element.rect)
+        element.reveal = reveal
+        return self._register(element)
+
     def clear(self) -> None:
         self.manager.clear_and_reset()
         self.tree.clear()
@@ -83,23 +89,6 @@ class Widgets:
         return self._register(Element(
             id=element_id, kind="button", text=text, rect=widget.rect.copy(), speakable=speakable or text,
             widget=widget, on_activate=on_activate, focusable=True, scope=scope, lines=[text], on_focus=on_focus))
-
-    def row(self, element_id: str, lines: list[tuple[str, bool]], rect: pygame.Rect,
-            on_activate: Callable[[], None], *, selected: bool = False, speakable: str | None = None,
-            scope: int = SCREEN) -> Element:
-        """A list row: a flat button with lines of text on it, each (text, bold)."""
-        widget = UIButton(rect, "", manager=self.manager, object_id="#row_selected" if selected else "#row")
-        y = rect.y + self.m.pad // 2
-        for text, bold in lines:
-            h = self.m.line(bold=bold)
-            UILabel(pygame.Rect(rect.x + self.m.hpad, y, rect.w - 2 * self.m.hpad, h), text,
-                    manager=self.manager, object_id="#strong" if bold else "#muted")
-            y += h
-        texts = [text for text, _ in lines]
-        return self._register(Element(
-            id=element_id, kind="row", text=" ".join(texts), rect=widget.rect.copy(),
-            speakable=speakable or ", ".join(texts), widget=widget, on_activate=on_activate, focusable=True,
-            scope=scope, lines=texts, bold=any(bold for _, bold in lines)))
 
     def label(self, element_id: str, text: str, x: int, y: int, width: int, *, bold: bool = False,
               title: bool = False, style: str | None = None, scope: int = SCREEN, container=None) -> Element:

@@ -1,0 +1,212 @@
+"""Frame-time, idle CPU, start-up time and peak memory of the mail client, printed as JSON.
+
+    python benchmarks/frame.py --json
+
+Cases at 1280x720 under SDL's dummy driver: the mail client idle, typing into a message,
+and scrolling a 200-message folder. Targets (issue 2): every p99 <= 8 ms, idle CPU <= 2 % of
+one core over 10 s, start <= 1.5 s, peak RSS <= 150 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+def big_mailbox_scenario(n: int = 200):
+    """A scenario whose inbox holds n messages, built in memory."""
+    from game.scenario.loader import LoadedScenario
+    from game.scenario.models import Scenario
+
+    start = datetime(2026, 11, 2, 8, 0, tzinfo=timezone(timedelta(hours=-5)))
+    messages = [{
+        "id": f"m{i}", "from": {"name": f"Collègue {i}", "address": f"collegue{i}@exemple.ca"},
+        "to": [{"name": "Alex", "address": "alex@exemple.ca"}],
+        "subject": {"fr-CA": f"Sujet numéro {i}", "en-CA": f"Subject number {i}"},
+        "body": {"fr-CA": "Bonjour,\n" + "Texte du message. " * 20, "en-CA": "Hello,\n" + "Message text. " * 20},
+        "time": (start + timedelta(minutes=37 * i)).isoformat(), "read": i % 3 == 0,
+    } for i in range(n)]
+    scenario = Scenario.model_validate({
+        "id": "bench.big-mailbox", "version": 1, "title": {"fr-CA": "Banc d'essai", "en-CA": "Benchmark"},
+        "brief": {"fr-CA": "Essai.", "en-CA": "Test."}, "competences": ["2.1"], "estimated_minutes": 5,
+        "apps": {"mail": {"me": {"name": "Alex", "address": "alex@exemple.ca"}, "messages": messages}},
+        "end": {"all": [{"event": "message_sent"}]},
+        "evidence": [{"observable": "sent", "competence": "2.1", "rule": "happened", "event": "message_sent"}],
+    })
+    return LoadedScenario(scenario=scenario, path=Path("bench.yaml"), content_hash="0" * 64)
+
+
+def make_app(tmp: Path, loaded):
+    from game.runtime.clock import ManualClock
+    from game.settings import Settings
+    from game.store import EventStore
+    from game.ui.app import GameApp
+    from game.ui.scenes.flow import start_single_scenario
+    from game.ui.scenes.player import PlayerScene
+
+    clock = ManualClock()
+    store = EventStore(tmp / "bench.sqlite3")
+    app = GameApp(store=store, library={loaded.id: loaded}, settings=Settings(), clock=clock, headless=True)
+    start_single_scenario(app, loaded, "BENCH-1")
+    app.session.engine.start_scenario()
+    app.show(PlayerScene(app))
+    return app, clock
+
+
+def timed_frames(app, clock, n: int, make_events) -> list[float]:
+    import pygame
+
+    times = []
+    for i in range(n):
+        for event in make_events(i):
+            pygame.event.post(event)
+        clock.advance(16)
+        started = time.perf_counter()
+        app.frame(pygame.event.get())
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def summary(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {"median_ms": round(statistics.median(ordered), 3),
+            "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 3),
+            "frames": len(ordered)}
+
+
+def frame_cases() -> dict:
+    import pygame
+
+    from game.ui import input_events as ev
+
+    loaded = big_mailbox_scenario()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["NUMPLUS_DATA_DIR"] = tmp
+        app, clock = make_app(Path(tmp), loaded)
+        results = {}
+        timed_frames(app, clock, 30, lambda i: [])  # warm-up
+        results["mail_idle"] = summary(timed_frames(app, clock, 300, lambda i: []))
+
+        mail = app.scene.mail
+        centre = mail.list_rect.center
+        pygame.event.post(ev.wheel_event(0, centre)[0])  # pointer over the list
+        app.frame(pygame.event.get())
+
+        def wheel(i):
+            return ev.wheel_event(-1 if (i // 60) % 2 == 0 else 1, centre)[1:]
+
+        results["scrolling_200_messages"] = summary(timed_frames(app, clock, 300, wheel))
+
+        mail.compose()
+        app.frame(pygame.event.get())
+        body = app.tree.get("compose.body")
+        app.focus.focus(body)
+        text = "Bonjour, je confirme ma présence à la rencontre de mardi. Merci! "
+
+        def typing(i):
+            return ev.text_events(text[i % len(text)])
+
+        timed_frames(app, clock, 20, typing)
+        results["typing"] = summary(timed_frames(app, clock, 300, typing))
+        app.close()
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return results
+
+
+def idle_child(seconds: float) -> dict:
+    """Run the real event loop with nothing happening and measure the CPU it uses."""
+    import pygame
+
+    loaded = big_mailbox_scenario(20)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["NUMPLUS_DATA_DIR"] = tmp
+        from game.runtime.clock import SystemClock
+
+        app, _ = make_app(Path(tmp), loaded)
+        app.clock = SystemClock()
+        app._last_ms = app.clock.now_ms()
+        pygame.time.set_timer(pygame.QUIT, int(seconds * 1000), loops=1)
+        wall, cpu = time.perf_counter(), time.process_time()
+        app.run()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        app.close()
+    return {"idle_cpu_percent": round(100 * cpu / wall, 2), "idle_seconds": round(wall, 2)}
+
+
+def start_child() -> None:
+    """Start the game to its first drawn screen, then report."""
+    started = time.perf_counter()
+    from game.paths import SCENARIOS
+    from game.runtime.clock import SystemClock
+    from game.sessions import scenario_library
+    from game.settings import Settings
+    from game.store import EventStore
+    from game.ui.app import GameApp
+    from game.ui.scenes.title import TitleScene
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = EventStore(Path(tmp) / "start.sqlite3")
+        app = GameApp(store=store, library=scenario_library([SCENARIOS]), settings=Settings(), clock=SystemClock(),
+                      headless=True)
+        app.show(TitleScene(app))
+        app.draw()
+        print(json.dumps({"in_process_start_s": round(time.perf_counter() - started, 3)}), flush=True)
+        app.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument("--child", choices=["idle", "start", "frames"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "idle":
+        print(json.dumps(idle_child(args.idle_seconds)))
+        return 0
+    if args.child == "start":
+        start_child()
+        return 0
+    if args.child == "frames":
+        print(json.dumps(frame_cases()))
+        return 0
+
+    def child(kind: str) -> dict:
+        began = time.perf_counter()
+        done = subprocess.run([sys.executable, __file__, "--child", kind, "--idle-seconds", str(args.idle_seconds)],
+                              capture_output=True, text=True, check=True, env=os.environ.copy())
+        data = json.loads(done.stdout.strip().splitlines()[-1])
+        data["_wall_s"] = time.perf_counter() - began
+        return data
+
+    frames = child("frames")
+    start = child("start")
+    idle = child("idle")
+    result = {
+        "mail_idle": frames["mail_idle"],
+        "typing": frames["typing"],
+        "scrolling_200_messages": frames["scrolling_200_messages"],
+        "idle_cpu_percent": idle["idle_cpu_percent"],
+        "start_s": round(start["_wall_s"], 3),
+        "peak_rss_mb": frames["peak_rss_mb"],
+        "targets": {"p99_ms": 8, "idle_cpu_percent": 2, "start_s": 1.5, "peak_rss_mb": 150},
+    }
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
