@@ -36,7 +36,7 @@ class CodeScene(PageScene):
         y += m.button_h + m.gap
         if self.error:
             y = w.label("code.error", self.t("error_prefix") + " " + self.error, x, y, width,
-                        style="#error").rect.bottom + m.gap
+                        bold=True, style="#error").rect.bottom + m.gap
         cont, back = self.t("continue"), self.t("back")
         w.button("code.continue", cont, pygame.Rect(x, y, m.button_w(cont), m.button_h), self.submit)
         w.button("code.back", back, pygame.Rect(x + m.button_w(cont) + m.gap, y, m.button_w(back), m.button_h),
