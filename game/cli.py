@@ -36,7 +36,10 @@ def _validate(args: argparse.Namespace) -> int:
     seen: dict[str, Path] = {}
     for path, scenario in loaded.items():
         if scenario.id in seen:
-            problems.append(f"{path}:1:1: id: {scenario.id!r} is already used by {seen[scenario.id]}")
+            from game.scenario.source import read_source
+
+            line, col = read_source(path).position(("id",))
+            problems.append(f"{path}:{line}:{col}: id: {scenario.id!r} is already used by {seen[scenario.id]}")
         seen.setdefault(scenario.id, path)
     walkthroughs = sorted({w for p in paths for w in ([p] if p.is_file() else p.rglob("*" + WALKTHROUGH_SUFFIX))
                            if w.name.endswith(WALKTHROUGH_SUFFIX)})

@@ -365,8 +365,10 @@ class MailView:
     def draw_overlay(self, surface: pygame.Surface) -> None:
         if self.active_area is not None:
             self.active_area.draw_bar(surface, "#5B6875", max(8, self.app.metrics.px(8)))
+        m = self.app.metrics
+        radius = max(3, min(m.px(5), m.hpad // 2 - 3))  # inside the row's padding, clear of its border
         for centre in self.unread_dots:
-            pygame.draw.circle(surface, "#1F5FAF", centre, max(4, self.app.metrics.px(5)))
+            pygame.draw.circle(surface, "#1F5FAF", centre, radius)
 
     # --- input ------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> bool:

@@ -1,0 +1,68 @@
+"""Screenshots of the game in a real window, for docs/screenshots/ (run under Xvfb on a machine without a screen).
+
+    xvfb-run -a -s "-screen 0 1280x720x24" python -m game.ui.screenshots docs/screenshots
+
+Plays the confirm-meeting walkthrough in the real UI with real input events and saves the
+window at the screens worth showing.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+# Each shot: file name, scenario, steps to play before it, text scale, locale.
+SHOTS = [
+    ("title.png", None, [], 100, "fr-CA"),
+    ("mail.png", "mail/confirm-meeting.yaml", ["brief.start", "mail.message.meeting"], 100, "fr-CA"),
+    ("mail-compose.png", "mail/confirm-meeting.yaml", ["brief.start", "mail.message.meeting", "mail.reply"], 100,
+     "en-CA"),
+    ("mail-200.png", "mail/confirm-meeting.yaml", ["brief.start"], 200, "fr-CA"),
+]
+
+
+def capture(out: Path) -> list[Path]:
+    if os.environ.get("SDL_VIDEODRIVER") in (None, "", "dummy"):
+        os.environ["SDL_VIDEODRIVER"] = "x11"  # a real window: needs a display (Xvfb)
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("NUMPLUS_DATA_DIR", tempfile.mkdtemp(prefix="numplus-shots-"))
+    from game.paths import SCENARIOS
+    from game.runtime.clock import ManualClock
+    from game.scenario.loader import load_scenario
+    from game.settings import Settings
+    from game.store import EventStore
+    from game.ui.app import GameApp
+    from game.ui.headless import Driver
+    from game.ui.scenes.flow import start_single_scenario
+    from game.ui.scenes.title import TitleScene
+
+    out.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for name, scenario, steps, scale, locale in SHOTS:
+        store = EventStore(Path(os.environ["NUMPLUS_DATA_DIR"]) / "shots.sqlite3")
+        clock = ManualClock()
+        loaded = load_scenario(SCENARIOS / scenario) if scenario else None
+        app = GameApp(store=store, library={loaded.id: loaded} if loaded else {},
+                      settings=Settings(locale=locale, text_scale=scale), clock=clock, headless=False)
+        driver = Driver(app, clock)
+        if loaded is None:
+            app.show(TitleScene(app))
+        else:
+            start_single_scenario(app, loaded, "DEMO-1")
+        driver.settle()
+        for element_id in steps:
+            driver.click(element_id)
+        driver.settle()
+        path = out / name
+        app.screenshot(path)
+        saved.append(path)
+        app.close()
+        store.close()
+    return saved
+
+
+if __name__ == "__main__":
+    for path in capture(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")):
+        print(path)

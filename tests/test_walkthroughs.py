@@ -1,0 +1,80 @@
+"""Every shipped walkthrough, played headless through `numplus play --headless`, with the mouse and keyboard only."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from game.cli import main
+from game.paths import SCENARIOS, database_path
+from game.scenario.loader import WALKTHROUGH_SUFFIX, load_scenario
+from game.scenario.walkthrough import load_walkthrough
+
+WALKTHROUGHS = sorted(SCENARIOS.rglob("*" + WALKTHROUGH_SUFFIX))
+
+
+def test_every_shipped_scenario_has_a_walkthrough():
+    scenarios = [p for p in SCENARIOS.rglob("*.yaml") if not p.name.endswith(WALKTHROUGH_SUFFIX)]
+    assert len(scenarios) >= 4
+    for path in scenarios:
+        assert path.with_name(path.stem + WALKTHROUGH_SUFFIX).exists(), path
+
+
+@pytest.mark.parametrize("mode", [[], ["--keyboard-only"]], ids=["mouse", "keyboard"])
+@pytest.mark.parametrize("lang", ["fr-CA", "en-CA"])
+@pytest.mark.parametrize("walkthrough", WALKTHROUGHS, ids=lambda p: p.name.removesuffix(WALKTHROUGH_SUFFIX))
+def test_walkthrough_plays_to_completed(tmp_path, walkthrough, lang, mode, capsys):
+    scenario_path = walkthrough.with_name(walkthrough.name.removesuffix(WALKTHROUGH_SUFFIX) + ".yaml")
+    loaded = load_scenario(scenario_path)
+    expected = load_walkthrough(walkthrough, loaded).expect
+    out = tmp_path / "out"
+    code = main(["play", "--headless", "--scenario", loaded.id, "--actions", str(walkthrough), "--out", str(out),
+                 "--lang", lang, "--participant", "TEST-WALK", *mode])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    assert f"{loaded.id}: completed" in printed.out
+    events = [json.loads(line) for line in (out / "events.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    assert events[0]["type"] == "session_started" and events[0]["payload"]["locale"] == lang
+    assert events[0]["payload"]["participant"] == "TEST-WALK"
+    assert events[1]["type"] == "scenario_started"
+    assert events[1]["payload"]["scenario_hash"] == loaded.content_hash
+    assert events[-2]["type"] == "scenario_ended" and events[-2]["payload"]["outcome"] == expected.outcome
+    assert events[-1]["type"] == "session_ended"
+    assert not [e for e in events if e["type"] == "action_rejected"]
+    # The session is recorded in the data dir's store like any other, with its result.
+    with sqlite3.connect(database_path()) as db:
+        stored = db.execute("SELECT COUNT(*) FROM events WHERE session=?", (events[0]["session"],)).fetchone()[0]
+        result = db.execute("SELECT outcome, observables FROM results WHERE session=?",
+                            (events[0]["session"],)).fetchone()
+    assert stored == len(events)
+    assert result[0] == expected.outcome
+    observed = json.loads(result[1])
+    for name, value in expected.observables.items():
+        assert observed[name]["value"] == value, name
+
+
+def test_walkthrough_that_misses_the_goal_fails_clearly(tmp_path, capsys):
+    steps = tmp_path / "short.walkthrough.yaml"
+    steps.write_text("scenario: mail.confirm-meeting\nsteps:\n  - click: brief.start\n"
+                     "  - click: mail.message.meeting\n", encoding="utf-8")
+    code = main(["play", "--headless", "--scenario", "mail.confirm-meeting", "--actions", str(steps),
+                 "--out", str(tmp_path / "out")])
+    printed = capsys.readouterr()
+    assert code == 1
+    assert "expected outcome completed, got abandoned" in printed.err
+    assert (tmp_path / "out" / "events.jsonl").exists()
+
+
+def test_unknown_element_in_a_step_is_one_clear_line(tmp_path, capsys):
+    steps = tmp_path / "bad.walkthrough.yaml"
+    steps.write_text("scenario: mail.confirm-meeting\nsteps:\n  - click: brief.start\n"
+                     "  - click: mail.message.nope\n", encoding="utf-8")
+    code = main(["play", "--headless", "--scenario", "mail.confirm-meeting", "--actions", str(steps),
+                 "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "4:12: steps[1].click: no element 'mail.message.nope'" in err
+    assert "Traceback" not in err
