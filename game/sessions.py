@@ -57,6 +57,15 @@ class PlaySession:
         return session
 
 
+def abandon_session(store: EventStore, session_id: str, library: dict[str, LoadedScenario], clock: Clock,
+                    reason: str = "not_resumed") -> None:
+    """Close an interrupted session the participant chose not to resume: its scenario ends as abandoned."""
+    session = PlaySession(store)
+    session.engine = SessionEngine.replay(store.events(session_id), library, clock)
+    session.engine.sink = session._sink
+    session.engine.end_session(reason)
+
+
 def scenario_library(roots: list[Path]) -> dict[str, LoadedScenario]:
     """Every valid scenario under the roots, by id (invalid files are left to `numplus validate`)."""
     found: dict[str, LoadedScenario] = {}

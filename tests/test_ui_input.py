@@ -227,3 +227,43 @@ def test_corrupt_database_is_set_aside_and_reported(tmp_path):
     assert "could not be read" in ui.text("dialog.notice.text")
     ui.close()
     EventStore(db).close()
+
+
+def test_escape_closes_a_dialog_without_choosing(tmp_path):
+    ui = Ui(tmp_path)
+    start_confirm(ui)
+    ui.click("scenario.done")
+    ui.key("escape")
+    assert ui.app.dialog is None
+    assert ui.app.session.engine.current.outcome is None  # Escape never ends the scenario
+    ui.click("mail.message.meeting")
+    ui.click("mail.report")
+    ui.key("escape")
+    assert ui.app.dialog is None
+    assert "message_reported" not in types(ui)
+    ui.close()
+
+
+def test_recorded_walkthrough_replays_to_the_same_outcome(tmp_path, capsys):
+    from game.cli import main
+    from game.scenario.walkthrough import load_walkthrough
+    from game.ui.recorder import Recorder
+
+    ui = Ui(tmp_path)
+    recording = tmp_path / "recorded.walkthrough.yaml"
+    ui.app.recorder = Recorder(recording, "mail.confirm-meeting")
+    start_confirm(ui)  # the brief's button press is recorded too
+    ui.click("mail.message.meeting")
+    ui.click("mail.reply")
+    ui.click("compose.body")
+    ui.type("Bonjour, oui je serai présente. Merci!")
+    ui.click("compose.send")
+    ui.click("dialog.sent.ok")
+    ui.close()
+    walkthrough = load_walkthrough(recording, ui.app.library["mail.confirm-meeting"])
+    assert [getattr(s, "click", None) for s in walkthrough.steps][:3] == ["brief.start", "mail.message.meeting",
+                                                                           "mail.reply"]
+    assert any(getattr(s, "type", None) == "Bonjour, oui je serai présente. Merci!" for s in walkthrough.steps)
+    code = main(["play", "--headless", "--scenario", "mail.confirm-meeting", "--actions", str(recording),
+                 "--out", str(tmp_path / "replay")])
+    assert code == 0, capsys.readouterr().err

@@ -147,7 +147,8 @@ class GameApp:
             if then is not None:
                 then()
 
-        self.show_dialog(Dialog("dialog.notice", title, text, [DialogButton("dialog.notice.ok", self.t("ok"), ok)]))
+        self.show_dialog(Dialog("dialog.notice", title, text, [DialogButton("dialog.notice.ok", self.t("ok"), ok)],
+                                escape="dialog.notice.ok"))
 
     # --- actions -----------------------------------------------------------------------
     def act(self, action: a.Action) -> Outcome:
@@ -167,6 +168,11 @@ class GameApp:
         if self.recorder is not None:
             self.recorder.observe(event, self)
         if event.type == pygame.KEYDOWN and self.focus.handle_key(event):
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.dialog and self.dialog.escape:
+            button = self.tree.get(self.dialog.escape)
+            if button is not None and button.on_activate:
+                button.on_activate()
             return
         if event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
             hit = self.tree.at(event.pos)
@@ -273,8 +279,12 @@ def run_window(*, scenario_ref: str | None, locale: str | None, record: Path | N
             raise CliError(str(exc).splitlines()[0]) from None
     store = EventStore(database_path())
     recorder = Recorder(record, single.id if single else None) if record else None
-    app = GameApp(store=store, library=library, settings=settings, clock=SystemClock(), recorder=recorder,
-                  single_scenario=single is not None)
+    try:
+        app = GameApp(store=store, library=library, settings=settings, clock=SystemClock(), recorder=recorder,
+                      single_scenario=single is not None)
+    except pygame.error as exc:
+        store.close()
+        raise CliError(f"cannot open the game window ({exc}); without a screen, use --headless") from None
     try:
         if single is not None:
             start_single_scenario(app, single, participant or test_participant_code())

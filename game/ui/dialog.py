@@ -28,6 +28,7 @@ class Dialog:
     buttons: list[DialogButton] = field(default_factory=list)
     long_text: bool = False  # documents and briefs: a scrolling view instead of wrapped lines
     focus: str | None = None  # element focused when the dialog opens (default: its first button)
+    escape: str | None = None  # the button Escape presses (closing without a choice); None: Escape does nothing
 
 
 def build_dialog(dialog: Dialog, w: Widgets) -> None:

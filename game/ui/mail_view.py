@@ -481,7 +481,7 @@ class MailView:
         self.page = "message" if self.app.metrics.narrow and self.box.opened else "list"
         then = self.app.scene.scenario_over if outcome.scenario_completed else self.app.close_dialog
         self.app.show_dialog(Dialog("dialog.sent", self.t("sent.title"), self.t("sent.text"),
-                                    [DialogButton("dialog.sent.ok", self.t("ok"), then)]))
+                                    [DialogButton("dialog.sent.ok", self.t("ok"), then)], escape="dialog.sent.ok"))
 
     def discard(self) -> None:
         draft = self._open_draft()
@@ -502,7 +502,8 @@ class MailView:
         buttons.append(DialogButton("compose.attach.cancel", self.t("cancel"),
                                     lambda: self.app.close_dialog("compose.attach"), "#secondary"))
         text = self.t("attach.text") if choices else self.t("attach.none")
-        self.app.show_dialog(Dialog("dialog.attach", self.t("attach.title"), text, buttons))
+        self.app.show_dialog(Dialog("dialog.attach", self.t("attach.title"), text, buttons,
+                                    escape="compose.attach.cancel"))
 
     def ask_move(self, message_id: str) -> None:
         current = self.box.messages[message_id].folder
@@ -515,7 +516,8 @@ class MailView:
                    for f in self.box.folders if f not in (current, "sent")]
         buttons.append(DialogButton("mail.move.cancel", self.t("cancel"), lambda: self.app.close_dialog("mail.move"),
                                     "#secondary"))
-        self.app.show_dialog(Dialog("dialog.move", self.t("move.title"), self.t("move.text"), buttons))
+        self.app.show_dialog(Dialog("dialog.move", self.t("move.title"), self.t("move.text"), buttons,
+                                    escape="mail.move.cancel"))
 
     def ask_report(self, message_id: str) -> None:
         def report(kind: str) -> None:
@@ -526,7 +528,7 @@ class MailView:
             DialogButton("mail.report.phishing", self.t("report.phishing"), lambda: report("phishing")),
             DialogButton("mail.report.junk", self.t("report.junk"), lambda: report("junk"), "#secondary"),
             DialogButton("mail.report.cancel", self.t("cancel"), lambda: self.app.close_dialog("mail.report"),
-                         "#secondary")]))
+                         "#secondary")], escape="mail.report.cancel"))
 
     def open_attachment(self, message_id: str, att_id: str) -> None:
         outcome = self.act(a.OpenAttachment(message_id, att_id), refresh=False)
@@ -536,7 +538,7 @@ class MailView:
         content = att.content[self.app.locale] if att.content else self.t("viewer.no_preview", kind=att.kind)
         self.app.show_dialog(Dialog("dialog.viewer", att.name, content, [
             DialogButton("dialog.viewer.close", self.t("close"), lambda: self.app.close_dialog(ids.attachment(att_id)))],
-            long_text=True))
+            long_text=True, escape="dialog.viewer.close"))
 
     def click_link(self, message_id: str, link_id: str) -> None:
         outcome = self.act(a.ClickLink(message_id, link_id), refresh=False)
@@ -544,4 +546,5 @@ class MailView:
             return
         url = self.box.links[link_id].url
         self.app.show_dialog(Dialog("dialog.link", self.t("link.title"), self.t("link.text", url=url), [
-            DialogButton("dialog.link.close", self.t("close"), lambda: self.app.close_dialog(ids.link(link_id)))]))
+            DialogButton("dialog.link.close", self.t("close"), lambda: self.app.close_dialog(ids.link(link_id)))],
+            escape="dialog.link.close"))

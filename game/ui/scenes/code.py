@@ -6,6 +6,8 @@ import re
 
 import pygame
 
+from game.runtime.session import SessionError
+from game.sessions import abandon_session
 from game.ui.dialog import Dialog, DialogButton
 from game.ui.layout import LOGICAL_SIZE
 from game.ui.scenes.base import PageScene
@@ -63,10 +65,20 @@ class CodeScene(PageScene):
 
             def resume() -> None:
                 self.app.dialog = None
-                resume_session(self.app, record)
+                try:
+                    resume_session(self.app, record)
+                except SessionError:
+                    # The scenarios changed since (an update): the old log stays as it is, a new session starts.
+                    self.app.session = None
+                    start_session(self.app, code, session_scenarios(self.app))
+                    self.app.show_notice(self.t("resume.failed.title"), self.t("resume.failed"))
 
             def fresh() -> None:
                 self.app.dialog = None
+                try:
+                    abandon_session(self.app.store, record.id, self.app.library, self.app.clock)
+                except SessionError:
+                    pass  # left as it is in the log; a facilitator can still see it
                 start_session(self.app, code, session_scenarios(self.app))
 
             self.app.show_dialog(Dialog("dialog.resume", self.t("resume.title"),

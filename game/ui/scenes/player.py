@@ -84,7 +84,8 @@ class PlayerScene(Scene):
         self.app.act(a.OpenHelp())
         scenario = self.run.loaded.scenario
         self.app.show_dialog(Dialog("dialog.help", scenario.title[self.app.locale], scenario.brief[self.app.locale],
-                                    [DialogButton("dialog.help.close", self.t("close"), self.app.close_dialog)]))
+                                    [DialogButton("dialog.help.close", self.t("close"), self.app.close_dialog)],
+                                    escape="dialog.help.close"))
 
     def next_text_size(self) -> None:
         sizes = list(TEXT_SCALES)
@@ -95,7 +96,7 @@ class PlayerScene(Scene):
             "dialog.done", self.t("done.title"), self.t("done.text"),
             [DialogButton("dialog.done.confirm", self.t("done.confirm"), self.confirm_done),
              DialogButton("dialog.done.cancel", self.t("done.cancel"), self.app.close_dialog, "#secondary")],
-            focus="dialog.done.cancel"))
+            focus="dialog.done.cancel", escape="dialog.done.cancel"))
 
     def confirm_done(self) -> None:
         self.mail.commit_fields()
