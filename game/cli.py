@@ -88,8 +88,21 @@ def _score(args: argparse.Namespace) -> int:
         events = read_jsonl(path)
     except (StoreError, UnicodeDecodeError) as exc:
         raise CliError(str(exc)) from None
+    required = {"seq", "session", "scenario", "t_ms", "type", "payload"}
+    for number, event in enumerate(events, 1):
+        if not isinstance(event, dict) or not required <= event.keys():
+            raise CliError(f"{path}:{number}: not a NUM+ event (see docs/data-dictionary.md)")
+    sessions = sorted({e["session"] for e in events})
+    if len(sessions) > 1:
+        raise CliError(f"{path} holds {len(sessions)} sessions; score one session's events.jsonl at a time")
     roots = [Path(p) for p in args.scenarios] if args.scenarios else [SCENARIOS]
-    library = {sid: loaded.scenario for sid, loaded in scenario_library(roots).items()}
+    loaded_library = scenario_library(roots)
+    for event in events:
+        if event["type"] == "scenario_started" and event["scenario"] in loaded_library:
+            if event["payload"].get("scenario_hash") != loaded_library[event["scenario"]].content_hash:
+                print(f"numplus: warning: {event['scenario']} has changed since these events were logged; "
+                      "scoring with the current file", file=sys.stderr)
+    library = {sid: loaded.scenario for sid, loaded in loaded_library.items()}
     try:
         result = score_events(events, library)
     except KeyError as exc:
@@ -107,8 +120,16 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _play(args: argparse.Namespace) -> int:
+    from game.sessions import PARTICIPANT_CODE
+
     if args.lang and args.lang not in supported_locales():
         raise CliError(f"--lang must be one of {', '.join(supported_locales())}")
+    if args.participant is not None:
+        args.participant = args.participant.strip().upper()
+        if not PARTICIPANT_CODE.match(args.participant):
+            raise CliError("--participant takes a code of 3 to 20 letters, digits or dashes (never a name)")
+    if args.record and not args.scenario:
+        raise CliError("--record needs --scenario: a walkthrough plays one scenario")
     if args.headless:
         if not (args.scenario and args.actions and args.out):
             raise CliError("--headless needs --scenario, --actions and --out")
@@ -170,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `numplus schema | head`: the reader left, nothing to say
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # the last line of defence: one line, never a traceback
         if os.environ.get("NUMPLUS_DEBUG"):
             raise

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import string
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from game.scenario.loader import LoadedScenario, ScenarioError, load_scenario, s
 from game.store import EventStore
 from scoring.evidence import observables
 
+# A participant code: pseudonymous letters, digits and dashes, never a name or an email.
+PARTICIPANT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 CODE_ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c not in "0O1IL5S2Z8B")
 
 

@@ -33,13 +33,23 @@ class Settings(BaseModel):
 
     locale: str = DEFAULT_LOCALE
     text_scale: Literal[100, 150, 200] = 100
-    theme: Literal["default", "high-contrast"] = "default"
+    theme: str = "default"
     read_aloud: bool = False
     data_dir: str | None = None
     lrs_endpoint: str | None = None
     lrs_username: str | None = None
     lrs_password: str | None = Field(default=None, repr=False)
     org_url: str | None = None
+
+    @field_validator("theme")
+    @classmethod
+    def _known_theme(cls, value: str) -> str:
+        from game.paths import THEMES
+
+        found = sorted(p.stem for p in THEMES.glob("*.json"))
+        if value not in found:
+            raise ValueError(f"unknown theme {value!r} (available: {', '.join(found)})")
+        return value
 
     @field_validator("locale")
     @classmethod

@@ -219,4 +219,13 @@ def test_score_lines_that_are_not_events(capsys, tmp_path):
     path.write_text('["not", "an", "event"]\n', encoding="utf-8")
     code, out, err = run(capsys, "score", str(path), "--json")
     assert (code, out) == (2, [])
-    assert err == [f"numplus: error: {path}: events are not in the NUM+ event log format (docs/data-dictionary.md)"]
+    assert err == [f"numplus: error: {path}:1: not a NUM+ event (see docs/data-dictionary.md)"]
+
+
+def test_score_refuses_a_file_of_several_sessions(capsys, tmp_path):
+    path = tmp_path / "events.jsonl"
+    line = {"seq": 1, "scenario": None, "t_ms": 0, "type": "session_started", "payload": {}}
+    write_jsonl([{**line, "session": "a"}, {**line, "session": "b"}], path)
+    code, out, err = run(capsys, "score", str(path), "--json")
+    assert (code, out) == (2, [])
+    assert err == [f"numplus: error: {path} holds 2 sessions; score one session's events.jsonl at a time"]

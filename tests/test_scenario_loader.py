@@ -596,3 +596,27 @@ def test_walkthrough_problems(tmp_path, old, new, needle, message):
     problem = only(caught.value.problems)
     assert problem.message.startswith(message)
     assert at(problem) == position(text, needle)
+
+
+# --- references found by reviewing the runtime ------------------------------------------
+def test_message_id_like_a_draft_is_refused(tmp_path, sample_text):
+    text = edited(sample_text, "- id: newsletter", "- id: d1")
+    problem = only(problems_of(tmp_path, text))
+    assert (problem.line, problem.col) == position(text, "d1", after=False)
+    assert "kept for messages the participant writes" in problem.message
+
+
+def test_numeric_message_id_in_a_filter_must_be_quoted(tmp_path, sample_text):
+    text = edited(sample_text, "- id: newsletter", "- id: '2024'")
+    text = edited(text, "first: {event: message_opened, where: {message: meeting}}",
+                  "first: {event: message_opened, where: {message: 2024}}")
+    problem = only(problems_of(tmp_path, text))
+    assert (problem.line, problem.col) == position(text, "2024}}")
+    assert "write the message id as text, in quotes: '2024'" in problem.message
+
+
+def test_evidence_competence_must_be_targeted_by_the_scenario(tmp_path, sample_text):
+    text = edited(sample_text, 'competence: "2.5"', 'competence: "4.2"')
+    problem = only(problems_of(tmp_path, text))
+    assert (problem.line, problem.col) == position(text, '"4.2"')
+    assert "competence '4.2' is not among the scenario's competences (2.1, 2.5)" in problem.message

@@ -267,3 +267,28 @@ def test_recorded_walkthrough_replays_to_the_same_outcome(tmp_path, capsys):
     code = main(["play", "--headless", "--scenario", "mail.confirm-meeting", "--actions", str(recording),
                  "--out", str(tmp_path / "replay")])
     assert code == 0, capsys.readouterr().err
+
+
+def test_end_condition_met_by_typing_ends_the_scenario_cleanly(tmp_path):
+    from game.scenario.loader import load_scenario
+    from tests.ui_support import CONFIRM
+
+    text = CONFIRM.read_text(encoding="utf-8").replace(
+        "    - event: message_sent\n      where:\n        in_reply_to: meeting\n",
+        "    - event: body_set\n      where:\n        body: {min_length: 5}\n", 1)
+    path = tmp_path / "typing.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_scenario(path)
+    ui = Ui(tmp_path, library={loaded.id: loaded})
+    start_single_scenario(ui.app, loaded, "TEST-TYPE")
+    ui.driver.settle()
+    ui.click("brief.start")
+    ui.click("mail.message.meeting")
+    ui.click("mail.reply")
+    ui.click("compose.body")
+    ui.type("Oui, je serai là.")
+    ui.click("compose.send")  # handing the body over meets the end conditions first
+    assert ui.app.scene.__class__.__name__ == "EndScene"
+    kinds = types(ui)
+    assert kinds[-2:] == ["body_set", "scenario_ended"] and "message_sent" not in kinds
+    ui.close()

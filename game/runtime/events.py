@@ -24,7 +24,8 @@ EVENT_FIELDS: dict[str, dict[str, str | None]] = {
     "accommodation_changed": {"name": None, "value": None},
     "help_opened": {},
     "action_rejected": {"action": None, "reason": None, "message": "message", "draft": None,
-                        "folder": "folder", "attachment": "attachment", "link": "link"},
+                        "folder": "folder", "attachment": "attachment", "link": "link", "to": None, "cc": None,
+                        "subject": None, "body": None, "as": None},
     # mail
     "message_opened": {"message": "message", "folder": "folder", "flags": None},
     "message_closed": {"message": "message"},

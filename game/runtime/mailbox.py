@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +12,14 @@ from game.runtime import actions as a
 from game.scenario.mail import EMAIL_PATTERN, MailApp
 
 _EMAIL = re.compile(EMAIL_PATTERN)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _moment(iso: str) -> datetime:
+    """A message's time for sorting; offsets differ between senders, so compare real instants."""
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")) if iso else _EPOCH
 
 
 class Rejected(Exception):
@@ -71,13 +80,14 @@ class Mailbox:
         self.links = {x.id: x for m in app.messages for x in m.links}
         self.drafts: dict[str, Draft] = {}
         self.opened: str | None = None
+        self.now = ""  # set by the engine from its clock before each action (ISO 8601)
         self._drafts_made = 0
 
     # --- queries used by the UI ------------------------------------------
     def in_folder(self, folder: str) -> list[MessageState]:
         """Messages of a folder, newest first."""
         found = [m for m in self.messages.values() if m.folder == folder]
-        return sorted(found, key=lambda m: m.time, reverse=True)
+        return sorted(found, key=lambda m: _moment(m.time), reverse=True)
 
     def unread(self, folder: str) -> int:
         return sum(1 for m in self.messages.values() if m.folder == folder and not m.read)
@@ -87,7 +97,7 @@ class Mailbox:
         return {
             "folders": {m.id: m.folder for m in self.messages.values()},
             "reported": {m.id: m.reported_as for m in self.messages.values() if m.reported_as},
-            "sent": [m.id for m in self.messages.values() if m.folder == "sent" and m.id in self.drafts],
+            "sent": [m.id for m in self.messages.values() if m.id in self.drafts],
         }
 
     # --- the rules ---------------------------------------------------------
@@ -159,8 +169,9 @@ class Mailbox:
 
     def _do_set_recipients(self, act: a.SetRecipients):
         draft = self._draft(act.draft)
-        draft.to = [x.strip() for x in act.to if x.strip()]
-        draft.cc = [x.strip() for x in act.cc if x.strip()]
+        # Addresses are compared as mail servers do in practice: without regard to case.
+        draft.to = [x.strip().lower() for x in act.to if x.strip()]
+        draft.cc = [x.strip().lower() for x in act.cc if x.strip()]
         return "recipients_set", {"draft": draft.id, "to": list(draft.to), "cc": list(draft.cc)}
 
     def _do_set_subject(self, act: a.SetSubject):
@@ -198,7 +209,7 @@ class Mailbox:
         me = self.app.me
         self.messages[draft.id] = MessageState(
             id=draft.id, folder="sent", sender_name=me.name, sender_address=me.address, to=list(draft.to),
-            cc=list(draft.cc), subject=draft.subject, body=draft.body, time="", read=True,
+            cc=list(draft.cc), subject=draft.subject, body=draft.body, time=self.now, read=True,
             attachments=list(draft.attachments), links=[], flags=[],
         )
         return "message_sent", {

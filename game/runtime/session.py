@@ -136,6 +136,7 @@ class SessionEngine:
         try:
             if run.mailbox is None:
                 raise Rejected("app_not_in_scenario")
+            run.mailbox.now = self._utc()
             event_type, payload = run.mailbox.apply(action)
         except Rejected as rejection:
             event = self._emit("action_rejected", {"action": action.name, "reason": rejection.reason,
@@ -160,6 +161,11 @@ class SessionEngine:
         return all(results) if end.all is not None else any(results)
 
     # --- internals -------------------------------------------------------------
+    def _utc(self) -> str:
+        if getattr(self, "_replay_utc", None):
+            return self._replay_utc
+        return self.clock.utc().isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
     def _running(self) -> ScenarioRun:
         if self.current is None or self.current.outcome is not None:
             raise SessionError("no scenario is being played")
@@ -178,7 +184,7 @@ class SessionEngine:
             scenario=run.loaded.id if run else None,
             scenario_version=run.loaded.scenario.version if run else None,
             t_ms=max(0, now - run.start_ms) if run else 0,
-            utc=self.clock.utc().isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            utc=self._utc(),
             type=event_type, payload=payload,
         )
         self.sink(event)  # durable before anything else sees it
@@ -224,7 +230,9 @@ class SessionEngine:
                 data = {"action": ACTION_OF_EVENT[event.type], **event.payload}
                 if event.type == "message_moved":  # the only event whose field is not named as the action's
                     data["folder"] = event.payload["to_folder"]
+                engine._replay_utc = event.utc  # a message sent then keeps the time it was sent
                 outcome = engine.apply(a.action_from_dict(data))
+                engine._replay_utc = None
                 if (not outcome.accepted or outcome.events[0].type != event.type
                         or outcome.events[0].payload != event.payload):
                     raise SessionError(f"event {event.seq} does not replay the same way")

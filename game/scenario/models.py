@@ -31,7 +31,6 @@ class Scenario(BaseModel):
     brief: LocaleText = Field(description="What the participant is asked to do, in plain words")
     competences: list[CompetenceId] = Field(min_length=1, description="DigComp 2.2 competences targeted")
     estimated_minutes: int = Field(ge=1, le=60)
-    seed: int = 0
     apps: Apps
     end: EndConditions
     evidence: list[EvidenceRule] = Field(min_length=1)

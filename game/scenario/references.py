@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from game.runtime.events import EVENT_APP, EVENT_FIELDS
@@ -9,6 +10,7 @@ from game.scenario.models import Scenario
 from game.scenario.rules import AtEnd, Before, Duration, EventMatch, StateCondition, Test
 
 Loc = tuple[str | int, ...]
+DRAFT_ID = re.compile(r"^d[0-9]+$")
 Finding = tuple[Loc, str, bool]  # where, message, points at the key rather than the value
 
 
@@ -65,12 +67,18 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
         for kind, items in placed.items():
             yield from _repeats(kind, "id", [(base + loc, value) for loc, value in items])
         for i, message in enumerate(mail.messages):
+            if DRAFT_ID.match(message.id):
+                yield (base + ("messages", i, "id"),
+                       f"message id {message.id!r} is kept for messages the participant writes (d1, d2, ...)", False)
             if message.folder not in known["folder"]:
                 yield base + ("messages", i, "folder"), _unknown("folder", message.folder, known), False
     yield from _repeats("observable", "name",
                         [(("evidence", i, "observable"), rule.observable) for i, rule in enumerate(scenario.evidence)])
     for i, rule in enumerate(scenario.evidence):
         loc: Loc = ("evidence", i)
+        if rule.competence not in scenario.competences:
+            yield (loc + ("competence",), f"competence {rule.competence!r} is not among the scenario's competences "
+                                          f"({', '.join(scenario.competences)})", False)
         if isinstance(rule, EventMatch):
             yield from _check_match(rule, loc, scenario, known)
         elif isinstance(rule, Before):
@@ -123,7 +131,9 @@ def _check_match(match: EventMatch, loc: Loc, scenario: Scenario, known: dict[st
         if kind is None:
             continue
         for value in _named_values(test):
-            if str(value) not in known[kind]:
+            if not isinstance(value, str):
+                yield where, f"write the {kind} id as text, in quotes: '{value}'", False
+            elif value not in known[kind]:
                 yield where, _unknown(kind, value, known), False
 
 

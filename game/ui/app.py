@@ -61,6 +61,7 @@ class GameApp:
         self.running = True
         self.pointer = (0, 0)
         self._pressed: str | None = None
+        self._deferred: list = []
         self._last_ms = clock.now_ms()
         self._make_manager()
         if store.moved_aside is not None:
@@ -116,7 +117,8 @@ class GameApp:
         self.rebuild(preferred=scene.initial_focus, keep_focus=False)
 
     def rebuild(self, preferred: str | None = None, keep_focus: bool = True) -> None:
-        focused = self.focus.focused_id if keep_focus else None
+        """Make the screen anew from state; focus `preferred`, else keep the focus there was."""
+        kept = self.focus.focused_id if keep_focus else None
         if self.scene is not None:
             self.scene.before_rebuild()
         self.widgets.clear()
@@ -126,10 +128,15 @@ class GameApp:
             self.tree.dialog_open = True
             build_dialog(self.dialog, self.widgets)
             first = next((e.id for e in self.tree.focusables()), None)
-            self.focus.restore(focused if focused and focused.startswith(self.dialog.id) else
-                               self.dialog.focus or first)
+            in_dialog = kept if kept and self.tree.get(kept) in self.tree.focusables() else None
+            self.focus.restore(preferred, kept=in_dialog, fallback=self.dialog.focus or first)
             return
-        self.focus.restore(preferred or focused or (self.scene.initial_focus if self.scene else None))
+        initial = self.scene.initial_focus if self.scene else None
+        self.focus.restore(preferred, kept=kept, fallback=initial)
+
+    def defer(self, callback) -> None:
+        """Run after the current frame's events (a screen change found while rebuilding another)."""
+        self._deferred.append(callback)
 
     def show_dialog(self, dialog: Dialog) -> None:
         if self.dialog is None:
@@ -211,6 +218,8 @@ class GameApp:
             self.handle(event)
             if not self.running:
                 return
+        while self._deferred:
+            self._deferred.pop(0)()
         self.manager.update(min(dt, 0.25))
         self.draw()
 

@@ -23,12 +23,12 @@ class FocusManager:
             return None
         return element
 
-    def focus(self, element: Element | None) -> None:
-        if element is not None and not element.visible and element.reveal is not None:
+    def focus(self, element: Element | None, reveal: bool = True) -> None:
+        if reveal and element is not None and not element.visible and element.reveal is not None:
             element.reveal()  # rebuilds the screen with the element in view
             element = self.tree.get(element.id) or element
         self.focused_id = element.id if element else None
-        if element is not None and element.is_text_input:
+        if element is not None and element.is_text_input and element.widget is not None:
             self.manager.set_focus_set(element.widget)
         else:
             self.manager.set_focus_set(None)
@@ -46,12 +46,15 @@ class FocusManager:
         self.focus(target)
         return target
 
-    def restore(self, preferred: str | None = None) -> None:
-        """After a screen is rebuilt, keep focus where it was, or put it on `preferred`."""
-        for candidate in (preferred, self.focused_id):
+    def restore(self, preferred: str | None = None, kept: str | None = None, fallback: str | None = None) -> None:
+        """After a screen is rebuilt, focus `preferred` (scrolled into view), else keep `kept` where it is.
+
+        A kept focus never scrolls the screen back: a person who scrolled away with the wheel stays there.
+        """
+        for candidate, reveal in ((preferred, True), (kept, False), (fallback, True)):
             element = self.tree.get(candidate) if candidate else None
             if element is not None and element in self.tree.focusables():
-                self.focus(element)
+                self.focus(element, reveal=reveal)
                 return
         self.focus(None)
 

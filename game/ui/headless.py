@@ -95,7 +95,7 @@ class Driver:
                 element = self.app.tree.get(element_id)
                 if element is None or element.visible:
                     break
-                rows = 1 if element.rect.bottom < element.scroll_clip.top else -1
+                rows = 1 if element.rect.top < element.scroll_clip.top else -1  # wheel up shows what is above
                 # Over the area's right margin (its scroll bar), not over a text box that scrolls itself.
                 spot = (element.scroll_clip.right - 3, element.scroll_clip.centery)
                 self.post(self._ev.wheel_event(rows, spot))
@@ -167,6 +167,8 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
     from game.ui.scenes.flow import start_single_scenario
     from scoring.evidence import observables
 
+    if not actions.is_file():
+        raise CliError(f"{actions}: no such file")
     try:
         loaded = find_scenario(scenario_ref, [SCENARIOS])
         walkthrough = load_walkthrough(actions, loaded)
@@ -175,8 +177,6 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
         raise CliError("; ".join(str(p) for p in exc.problems)) from None
     except SettingsError as exc:
         raise CliError(str(exc)) from None
-    if not actions.is_file():
-        raise CliError(f"{actions}: no such file")
     if locale:
         settings.locale = locale
     if text_scale:
@@ -188,10 +188,10 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
                   single_scenario=True)
     driver = Driver(app, clock, keyboard_only=keyboard_only, screenshots=out if screenshots else None)
     failure = None
+    start_single_scenario(app, loaded, participant or test_participant_code())
+    engine = app.session.engine
+    session_id = engine.session_id
     try:
-        start_single_scenario(app, loaded, participant or test_participant_code())
-        session_id = app.session.engine.session_id
-        engine = app.session.engine
         driver.run(walkthrough, settings.locale)
         driver.snap("end")
     except DriverError as exc:

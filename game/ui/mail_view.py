@@ -87,7 +87,9 @@ class MailView:
 
     def initial_focus(self) -> str | None:
         if self.page == "compose":
-            return "compose.body" if self._open_draft() and self._open_draft().kind != "new" else "compose.to"
+            draft = self._open_draft()
+            # A reply already has its recipient: it starts where one writes. Others start at "To".
+            return "compose.body" if draft and draft.kind in ("reply", "reply_all") else "compose.to"
         messages = self.box.in_folder(self.folder)
         return ids.message(messages[0].id) if messages else "mail.compose"
 
@@ -239,7 +241,7 @@ class MailView:
         focused = focus_id or self.app.focus.focused_id
         self.app.tree.replace_group("mail.list", self._row_elements(self.app.metrics))
         if focused and focused.startswith("mail.message."):
-            self.app.focus.restore(focused if self.app.tree.get(focused) else None)
+            self.app.focus.restore(kept=focused)
 
     def _draw_rows(self, surface: pygame.Surface) -> None:
         m = self.app.metrics
@@ -453,27 +455,38 @@ class MailView:
             return
         self.start(a.Compose())
 
-    def commit_fields(self) -> None:
-        """Hand what was typed to the runtime (one event per changed field), before anything else."""
-        if not self._built_fields or self.page != "compose":
-            return
+    def commit_fields(self) -> bool:
+        """Hand what was typed to the runtime (one event per changed field), before anything else.
+
+        True when that met the scenario's end conditions: the scenario is over, do nothing more.
+        """
+        engine = self.app.session.engine
+        run = engine.current
+        if not self._built_fields or self.page != "compose" or run is None or run.outcome is not None:
+            return run is None or run.outcome is not None
         draft = self._open_draft()
         fields = self.app.widgets.fields
         if draft is None:
-            return
-        engine = self.app.session.engine
+            return False
         # Fields scrolled out of view have no widget: their value is already in the draft.
         to = split_addresses(fields["compose.to"].get()) if "compose.to" in fields else tuple(draft.to)
         cc = split_addresses(fields["compose.cc"].get()) if "compose.cc" in fields else tuple(draft.cc)
+        changes: list[a.Action] = []
         if list(to) != draft.to or list(cc) != draft.cc:
-            engine.apply(a.SetRecipients(draft.id, to, cc))
+            changes.append(a.SetRecipients(draft.id, to, cc))
         if "compose.subject" in fields and fields["compose.subject"].get() != draft.subject:
-            engine.apply(a.SetSubject(draft.id, fields["compose.subject"].get()))
+            changes.append(a.SetSubject(draft.id, fields["compose.subject"].get()))
         if "compose.body" in fields and fields["compose.body"].get() != draft.body:
-            engine.apply(a.SetBody(draft.id, fields["compose.body"].get()))
+            changes.append(a.SetBody(draft.id, fields["compose.body"].get()))
+        for change in changes:
+            if engine.apply(change).scenario_completed:
+                self.app.defer(self.app.scene.scenario_over)
+                return True
+        return False
 
     def send(self) -> None:
-        self.commit_fields()
+        if self.commit_fields():
+            return
         draft = self._open_draft()
         outcome = self.app.act(a.Send(draft.id))
         if not outcome.accepted:
@@ -489,7 +502,8 @@ class MailView:
         self.act(a.CloseDraft(draft.id))
 
     def ask_attach(self) -> None:
-        self.commit_fields()
+        if self.commit_fields():
+            return
         draft = self._open_draft()
         choices = [att for att_id, att in self.box.attachments.items() if att_id not in draft.attachments]
 

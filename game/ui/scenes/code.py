@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pygame
 
 from game.runtime.session import SessionError
-from game.sessions import abandon_session
+from game.sessions import PARTICIPANT_CODE, abandon_session
 from game.ui.dialog import Dialog, DialogButton
 from game.ui.layout import LOGICAL_SIZE
 from game.ui.scenes.base import PageScene
 from game.ui.scenes.flow import resume_session, session_scenarios, start_session
 
-CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
 
 
 class CodeScene(PageScene):
@@ -55,7 +52,7 @@ class CodeScene(PageScene):
     def submit(self) -> None:
         code = (self.field.get() if self.field is not None else self.typed).strip().upper()
         self.typed = code
-        if not CODE.match(code):
+        if not PARTICIPANT_CODE.match(code):
             self.error = self.t("code.invalid")
             self.app.rebuild(preferred="code.entry", keep_focus=False)
             return

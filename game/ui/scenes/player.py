@@ -99,7 +99,8 @@ class PlayerScene(Scene):
             focus="dialog.done.cancel", escape="dialog.done.cancel"))
 
     def confirm_done(self) -> None:
-        self.mail.commit_fields()
+        if self.mail.commit_fields():
+            return  # what was typed met the end conditions: the scenario is already over
         self.app.session.engine.end_scenario("ended_by_participant")
         self.scenario_over()
 

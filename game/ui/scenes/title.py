@@ -22,27 +22,26 @@ class TitleScene(PageScene):
         y = w.label("title.name", "NUM+", x, y, width, title=True).rect.bottom + m.gap
         y = w.label("title.tagline", self.t("title.tagline"), x, y, width).rect.bottom + 2 * m.gap
 
-        y = w.label("title.lang.label", self.t("title.language"), x, y, width, bold=True).rect.bottom + m.pad
-        names = [self.app.t(f"locale.{tag}") for tag in supported_locales()]
-        for tag, name, rect in zip(supported_locales(), names,
-                                   flow([m.button_w(n) for n in names], x, y, width, m.button_h, m.gap)):
-            chosen = tag == self.app.locale
-            w.button(f"title.lang.{tag}", name, rect, lambda tag=tag: self.app.set_locale(tag),
-                     style="#primary" if chosen else "#secondary",
-                     speakable=name + (f" ({self.t('selected')})" if chosen else ""))
-            y = rect.bottom
-        y += 2 * m.gap
-
-        y = w.label("title.scale.label", self.t("title.text_size"), x, y, width, bold=True).rect.bottom + m.pad
-        labels = [self.t(f"text_size.{n}") for n in TEXT_SCALES]
-        for n, text, rect in zip(TEXT_SCALES, labels, flow([m.button_w(t) for t in labels], x, y, width,
-                                                             m.button_h, m.gap)):
-            chosen = n == self.app.text_scale
-            w.button(f"title.scale.{n}", text, rect, lambda n=n: self.app.set_text_scale(n),
-                     style="#primary" if chosen else "#secondary",
-                     speakable=text + (f" ({self.t('selected')})" if chosen else ""))
-            y = rect.bottom
+        y = self.choice(w, "title.lang", self.t("title.language"), x, y, width,
+                        [(tag, self.t(f"locale.{tag}")) for tag in supported_locales()], self.app.locale,
+                        self.app.set_locale) + 2 * m.gap
+        y = self.choice(w, "title.scale", self.t("title.text_size"), x, y, width,
+                        [(n, self.t(f"text_size.{n}")) for n in TEXT_SCALES], self.app.text_scale,
+                        self.app.set_text_scale)
         y += 3 * m.gap
         start = self.t("title.start")
         w.button("title.start", start, pygame.Rect(x, y, max(m.button_w(start), m.px(220)), m.button_h),
                  lambda: self.app.show(CodeScene(self.app)))
+
+    def choice(self, w, prefix: str, heading: str, x: int, y: int, width: int, options: list, chosen,
+               choose) -> int:
+        """A heading and a row of buttons, the chosen one highlighted; returns the y below them."""
+        m = w.m
+        y = w.label(f"{prefix}.label", heading, x, y, width, bold=True).rect.bottom + m.pad
+        rects = flow([m.button_w(text) for _, text in options], x, y, width, m.button_h, m.gap)
+        for (value, text), rect in zip(options, rects):
+            selected = value == chosen
+            w.button(f"{prefix}.{value}", text, rect, lambda value=value: choose(value),
+                     style="#primary" if selected else "#secondary",
+                     speakable=text + (f" ({self.t('selected')})" if selected else ""))
+        return rects[-1].bottom
