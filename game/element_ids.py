@@ -26,7 +26,7 @@ MAIL_STATIC_IDS = {
     "taskbar.mail", "mail.compose", "mail.back", "mail.reply", "mail.reply_all", "mail.forward",
     "mail.move", "mail.move.cancel", "mail.delete", "mail.report", "mail.report.phishing", "mail.report.junk",
     "mail.report.cancel", "compose.to", "compose.cc", "compose.subject", "compose.body", "compose.attach",
-    "compose.attach.cancel", "compose.send", "compose.discard",
+    "compose.attach.cancel", "compose.send", "compose.discard", "compose.contacts", "compose.contacts.cancel",
 }
 # Messages the participant sends get draft ids d1, d2, ... at run time.
 DYNAMIC_PATTERNS = (re.compile(r"^mail\.message\.d[0-9]+$"),)
@@ -56,6 +56,11 @@ def attach_choice(attachment_id: str) -> str:
     return f"compose.attach.{attachment_id}"
 
 
+def contact(number: int) -> str:
+    """The address book's entries, numbered from 1 in the scenario's order."""
+    return f"compose.contact.{number}"
+
+
 def remove_attachment(attachment_id: str) -> str:
     return f"compose.remove.{attachment_id}"
 
@@ -71,6 +76,7 @@ def scenario_ids(scenario: Scenario) -> set[str]:
         ids |= {attachment(x) for x in mail.attachment_ids()} | {link(x) for x in mail.link_ids()}
         ids |= {attach_choice(x) for x in mail.attachment_ids()}
         ids |= {remove_attachment(x) for x in mail.attachment_ids()}
+        ids |= {contact(n) for n in range(1, len(mail.contacts) + 1)}
     return ids
 
 

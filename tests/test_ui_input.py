@@ -292,3 +292,17 @@ def test_end_condition_met_by_typing_ends_the_scenario_cleanly(tmp_path):
     kinds = types(ui)
     assert kinds[-2:] == ["body_set", "scenario_ended"] and "message_sent" not in kinds
     ui.close()
+
+
+def test_address_book_adds_a_contact_to_the_recipients(tmp_path):
+    ui = Ui(tmp_path, locale="en-CA")
+    start_confirm(ui)
+    ui.click("mail.compose")
+    ui.click("compose.contacts")
+    assert ui.text("compose.contact.1") == "Sophie Gagnon <sophie.gagnon@chezmado.ca>"
+    ui.click("compose.contact.2")
+    assert ui.app.widgets.fields["compose.to"].get() == "karim.haddad@chezmado.ca"
+    last = ui.events()[-1]
+    assert last["type"] == "recipients_set" and last["payload"]["to"] == ["karim.haddad@chezmado.ca"]
+    assert ui.app.focus.focused_id == "compose.to"
+    ui.close()

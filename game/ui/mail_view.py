@@ -343,6 +343,8 @@ class MailView:
             y += m.button_h + m.gap
         buttons = [("compose.send", self.t("compose.send"), self.send, "#primary"),
                    ("compose.attach", self.t("compose.attach"), self.ask_attach, "#secondary")]
+        if self.box.app.contacts:
+            buttons.append(("compose.contacts", self.t("compose.contacts"), self.ask_contact, "#secondary"))
         for att_id in draft.attachments:
             name = self.box.attachments[att_id].name
             buttons.append((ids.remove_attachment(att_id), self.t("compose.remove", name=name),
@@ -518,6 +520,30 @@ class MailView:
         text = self.t("attach.text") if choices else self.t("attach.none")
         self.app.show_dialog(Dialog("dialog.attach", self.t("attach.title"), text, buttons,
                                     escape="compose.attach.cancel"))
+
+    def ask_contact(self) -> None:
+        """The address book: choosing someone adds their address to "To"."""
+        if self.commit_fields():
+            return
+        draft = self._open_draft()
+
+        def add(address: str) -> None:
+            self.app.dialog = None
+            if address not in draft.to:
+                recipients = (*draft.to, address)
+                if "compose.to" in self.app.widgets.fields:  # the field shows it too, or the next commit undoes it
+                    self.app.widgets.fields["compose.to"].set(", ".join(recipients))
+                self.act(a.SetRecipients(draft.id, recipients, tuple(draft.cc)), refresh=False)
+            if self.app.session.engine.current.outcome is None:
+                self.app.rebuild(preferred="compose.to", keep_focus=False)
+
+        buttons = [DialogButton(ids.contact(n), self.t("compose.contact", name=person.name, address=person.address),
+                                lambda address=person.address: add(address), "#secondary")
+                   for n, person in enumerate(self.box.app.contacts, 1)]
+        buttons.append(DialogButton("compose.contacts.cancel", self.t("cancel"),
+                                    lambda: self.app.close_dialog("compose.contacts"), "#secondary"))
+        self.app.show_dialog(Dialog("dialog.contacts", self.t("contacts.title"), self.t("contacts.text"), buttons,
+                                    escape="compose.contacts.cancel"))
 
     def ask_move(self, message_id: str) -> None:
         current = self.box.messages[message_id].folder
