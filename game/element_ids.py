@@ -27,6 +27,7 @@ MAIL_STATIC_IDS = {
     "mail.move", "mail.move.cancel", "mail.delete", "mail.report", "mail.report.phishing", "mail.report.junk",
     "mail.report.cancel", "compose.to", "compose.cc", "compose.subject", "compose.body", "compose.attach",
     "compose.attach.cancel", "compose.send", "compose.discard", "compose.contacts", "compose.contacts.cancel",
+    "compose.original", "dialog.original.close",
 }
 # Messages the participant sends get draft ids d1, d2, ... at run time.
 DYNAMIC_PATTERNS = (re.compile(r"^mail\.message\.d[0-9]+$"),)

@@ -306,3 +306,19 @@ def test_address_book_adds_a_contact_to_the_recipients(tmp_path):
     assert last["type"] == "recipients_set" and last["payload"]["to"] == ["karim.haddad@chezmado.ca"]
     assert ui.app.focus.focused_id == "compose.to"
     ui.close()
+
+
+def test_the_original_message_can_be_read_again_while_replying(tmp_path):
+    ui = Ui(tmp_path, locale="fr-CA")
+    start_confirm(ui)
+    ui.click("mail.message.meeting")
+    ui.click("mail.reply")
+    ui.click("compose.body")
+    ui.type("Oui")
+    ui.click("compose.original")
+    assert ui.text("dialog.original.title") == "Rencontre d'équipe mardi à 14 h"
+    assert "Peux-tu me confirmer" in ui.text("dialog.original.text")
+    ui.key("escape")
+    assert ui.app.widgets.fields["compose.body"].get() == "Oui"  # the draft is intact
+    assert ui.app.focus.focused_id == "compose.original"
+    ui.close()

@@ -31,7 +31,7 @@ warnings.filterwarnings("ignore", message="no fast renderer available")
 
 IDLE_WAIT_MS = 1000  # nothing moves: redraw once a second at most
 TYPING_WAIT_MS = 200  # a text cursor blinks
-POLL_MS = 15  # sleep between looks at the event queue (SDL's own wait spins on some drivers)
+POLL_MS = 25  # sleep between looks at the event queue (SDL's own wait spins on some drivers)
 
 
 class GameApp:

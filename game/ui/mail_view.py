@@ -345,6 +345,8 @@ class MailView:
                    ("compose.attach", self.t("compose.attach"), self.ask_attach, "#secondary")]
         if self.box.app.contacts:
             buttons.append(("compose.contacts", self.t("compose.contacts"), self.ask_contact, "#secondary"))
+        if draft.in_reply_to:  # re-read what one answers, without losing the draft
+            buttons.append(("compose.original", self.t("compose.original"), self.show_original, "#secondary"))
         for att_id in draft.attachments:
             name = self.box.attachments[att_id].name
             buttons.append((ids.remove_attachment(att_id), self.t("compose.remove", name=name),
@@ -353,7 +355,7 @@ class MailView:
         rects = flow([m.button_w(text) for _, text, _, _ in buttons], 0, 0, width, m.button_h, m.gap)
         buttons_h = rects[-1].bottom
         body_label = self.t("compose.body")
-        body_top = y
+        body_top = w.label("compose.body.label", body_label, x, y, width, bold=True).rect.bottom + m.pad // 2
         body_h = max(4 * m.line() + 2 * m.pad, area.bottom - m.pad - buttons_h - m.gap - body_top)
         w.text_field("compose.body", body_label, pygame.Rect(x, body_top, width, body_h), draft.body, multiline=True)
         y = body_top + body_h + m.gap
@@ -520,6 +522,16 @@ class MailView:
         text = self.t("attach.text") if choices else self.t("attach.none")
         self.app.show_dialog(Dialog("dialog.attach", self.t("attach.title"), text, buttons,
                                     escape="compose.attach.cancel"))
+
+    def show_original(self) -> None:
+        if self.commit_fields():
+            return
+        original = self.box.messages[self._open_draft().in_reply_to]
+        text = "\n".join([self.t("mail.from", name=original.sender_name, address=original.sender_address),
+                          format_time(original.time, self.t), "", original.body])
+        self.app.show_dialog(Dialog("dialog.original", original.subject or self.t("mail.no_subject"), text, [
+            DialogButton("dialog.original.close", self.t("close"), lambda: self.app.close_dialog("compose.original"))],
+            long_text=True, escape="dialog.original.close"))
 
     def ask_contact(self) -> None:
         """The address book: choosing someone adds their address to "To"."""
