@@ -322,3 +322,40 @@ def test_the_original_message_can_be_read_again_while_replying(tmp_path):
     assert ui.app.widgets.fields["compose.body"].get() == "Oui"  # the draft is intact
     assert ui.app.focus.focused_id == "compose.original"
     ui.close()
+
+
+def test_a_full_session_from_the_title_screen_through_two_scenarios(tmp_path):
+    from game.paths import SCENARIOS
+    from game.sessions import scenario_library
+
+    library = scenario_library([SCENARIOS])
+    two = {sid: library[sid] for sid in ("mail.confirm-meeting", "mail.spot-phishing")}
+    ui = Ui(tmp_path, locale="en-CA", library=two)
+    ui.app.show(TitleScene(ui.app))
+    ui.driver.settle()
+    ui.click("title.start")
+    ui.type("EPN-42")
+    ui.click("code.continue")
+    assert ui.text("brief.step") == "Task 1 of 2"
+    ui.click("brief.start")
+    ui.click("scenario.done")
+    ui.click("dialog.done.confirm")
+    ui.click("end.next")
+    assert ui.text("brief.step") == "Task 2 of 2"
+    assert ui.text("brief.title") == two["mail.spot-phishing"].scenario.title["en-CA"]
+    ui.click("brief.start")
+    ui.click("mail.message.parcel")
+    ui.click("mail.report")
+    ui.click("mail.report.phishing")
+    assert ui.text("end.text").startswith("Well done")
+    ui.click("end.next")
+    assert "stopped by you" in ui.text("summary.scenario.0")
+    assert "finished" in ui.text("summary.scenario.1")
+    session_id = ui.app.session.engine.session_id
+    ui.click("summary.finish")
+    assert isinstance(ui.app.scene, TitleScene) and ui.app.running
+    kinds = [e.type for e in ui.store.events(session_id)]
+    assert kinds[0] == "session_started" and kinds[-1] == "session_ended"
+    assert kinds.count("scenario_started") == 2 and kinds.count("scenario_ended") == 2
+    assert ui.store.sessions("ended")[0].participant == "EPN-42"
+    ui.close()
