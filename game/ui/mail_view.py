@@ -541,6 +541,7 @@ class MailView:
 
         def add(address: str) -> None:
             self.app.dialog = None
+            address = address.lower()  # recipients are kept lower-cased
             if address not in draft.to:
                 recipients = (*draft.to, address)
                 if "compose.to" in self.app.widgets.fields:  # the field shows it too, or the next commit undoes it
