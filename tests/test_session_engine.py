@@ -497,3 +497,21 @@ def test_resume_twice(sample):
     assert second.current.mailbox.drafts.keys() == {"d1"}
     second.apply(a.SetBody("d1", REPLY_BODY))
     assert second.apply(a.Send("d1")).scenario_completed
+
+
+def test_unknown_accommodation_is_rejected_and_logged():
+    from game.runtime import actions as acts
+    from game.runtime.clock import ManualClock
+    from game.runtime.session import SessionEngine
+    from game.scenario.loader import load_scenario
+    from game.paths import SCENARIOS
+
+    logged = []
+    engine = SessionEngine(scenarios=[load_scenario(SCENARIOS / "mail" / "confirm-meeting.yaml")],
+                           clock=ManualClock(), sink=logged.append, participant="TEST-1", locale="fr-CA")
+    engine.start()
+    engine.start_scenario()
+    outcome = engine.apply(acts.ChangeAccommodation("volume", 11))
+    assert not outcome.accepted and outcome.reason == "unknown_accommodation"
+    assert logged[-1].type == "action_rejected" and logged[-1].payload["accommodation"] == "volume"
+    assert engine.accommodations.to_dict() == {"text_scale": 100, "read_aloud": False, "theme": "default"}

@@ -25,7 +25,7 @@ EVENT_FIELDS: dict[str, dict[str, str | None]] = {
     "help_opened": {},
     "action_rejected": {"action": None, "reason": None, "message": "message", "draft": None,
                         "folder": "folder", "attachment": "attachment", "link": "link", "to": None, "cc": None,
-                        "subject": None, "body": None, "as": None},
+                        "subject": None, "body": None, "as": None, "accommodation": None, "value": None},
     # mail
     "message_opened": {"message": "message", "folder": "folder", "flags": None},
     "message_closed": {"message": "message"},

@@ -79,6 +79,7 @@ class SessionEngine:
         self.started = False
         self.ended = False
         self._replaying = False  # rebuilding state from the log: end conditions wait for the logged events
+        self._replay_utc: str | None = None  # during replay, the logged time of the action being replayed
 
     # --- life cycle ------------------------------------------------------------
     def start(self) -> Event:
@@ -130,6 +131,10 @@ class SessionEngine:
         if isinstance(action, a.OpenHelp):
             return Outcome(True, events=[self._emit("help_opened", {})])
         if isinstance(action, a.ChangeAccommodation):
+            if action.accommodation not in self.accommodations.to_dict():
+                event = self._emit("action_rejected", {"action": action.name, "reason": "unknown_accommodation",
+                                                       **action.fields()})
+                return Outcome(False, reason="unknown_accommodation", events=[event])
             setattr(self.accommodations, action.accommodation, action.value)
             return Outcome(True, events=[self._emit("accommodation_changed",
                                                     {"name": action.accommodation, "value": action.value})])
@@ -162,7 +167,7 @@ class SessionEngine:
 
     # --- internals -------------------------------------------------------------
     def _utc(self) -> str:
-        if getattr(self, "_replay_utc", None):
+        if self._replay_utc:
             return self._replay_utc
         return self.clock.utc().isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
