@@ -41,21 +41,16 @@ class MailView:
         self.scroll = 0
         self.page = "list"  # list, message (narrow layout only), compose
         self.list_rect = pygame.Rect(0, 0, 0, 0)
-        self.visible_rows: list[str] = []
         self.separators: list[tuple[tuple[int, int], tuple[int, int]]] = []
-        self.unread_dots: list[tuple[int, int]] = []
         self._built_fields = False
-        self.rows: list[tuple[pygame.Rect, list[tuple[str, bool]], bool]] = []
+        self.rows: list[tuple[Element, list[tuple[str, bool]], bool]] = []  # drawn by us, in list order
         self._text_cache: dict[tuple, pygame.Surface] = {}
-        self.reading_area = ScrollArea(rebuild=self._rebuild_scrolled)
-        self.compose_area = ScrollArea(rebuild=self._rebuild_scrolled)
-        self.list_area = ScrollArea(rebuild=self._rebuild_scrolled)
+        self.reading_area = ScrollArea()
+        self.compose_area = ScrollArea()
+        self.list_area = ScrollArea()
         draft = self._open_draft()
         if draft is not None:  # resumed mid-compose
             self.page = "compose"
-
-    def _rebuild_scrolled(self, focus_id: str | None) -> None:
-        self.app.rebuild(preferred=focus_id, keep_focus=focus_id is None)
 
     @property
     def active_area(self) -> ScrollArea | None:
@@ -95,7 +90,7 @@ class MailView:
 
     # --- building ---------------------------------------------------------------------------
     def build(self, w, area: pygame.Rect) -> None:
-        self.separators, self.unread_dots, self._built_fields, self.rows = [], [], False, []
+        self.separators, self._built_fields, self.rows = [], False, []
         m = w.m
         if self.page == "compose" and self._open_draft() is not None:
             self.compose_area.begin(area)
@@ -180,7 +175,6 @@ class MailView:
     def _build_list(self, w, rect: pygame.Rect, paged: bool = False) -> None:
         self.list_rect = rect
         self.rows = []
-        self.visible_rows = []
         if not self.box.in_folder(self.folder):
             w.label("mail.list.empty", self.t("mail.empty_folder"), rect.x, rect.y, rect.w, style="#muted")
             return
@@ -198,12 +192,7 @@ class MailView:
             lines = self._row_lines(msg, rect.w - 2 * m.hpad, m)
             h = sum(m.line(bold=bold) for _, bold in lines) + m.pad
             element = w.add(self._row_element(msg, lines, pygame.Rect(rect.x, y, rect.w, h)))
-            if element.visible:
-                self.rows.append((element.rect, lines, msg.id == self.box.opened))
-                self.visible_rows.append(msg.id)
-                if not msg.read:
-                    self.unread_dots.append((element.rect.x + m.hpad // 2,
-                                             element.rect.y + m.line(bold=True) // 2 + m.pad // 2))
+            self.rows.append((element, lines, msg.id == self.box.opened))
             y += h
 
     def _row_element(self, msg: MessageState, lines: list[tuple[str, bool]], rect: pygame.Rect) -> Element:
@@ -219,22 +208,23 @@ class MailView:
         messages = self.box.in_folder(self.folder)
         self.scroll = max(0, min(self.scroll, len(messages) - 1))
         inner_w = rect.w - 2 * m.hpad
-        self.rows, self.visible_rows, self.unread_dots = [], [], []
+        self.rows = []
         elements = []
         y = rect.y
         for msg in messages[self.scroll:]:
             lines = self._row_lines(msg, inner_w, m)
             h = sum(m.line(bold=bold) for _, bold in lines) + m.pad
-            if y + h > rect.bottom and self.visible_rows:
+            if y + h > rect.bottom and self.rows:
                 break
-            row_rect = pygame.Rect(rect.x, y, rect.w, h)
-            elements.append(self._row_element(msg, lines, row_rect))
-            self.rows.append((row_rect, lines, msg.id == self.box.opened))
-            if not msg.read:
-                self.unread_dots.append((rect.x + m.hpad // 2, y + m.line(bold=True) // 2 + m.pad // 2))
-            self.visible_rows.append(msg.id)
+            element = self._row_element(msg, lines, pygame.Rect(rect.x, y, rect.w, h))
+            elements.append(element)
+            self.rows.append((element, lines, msg.id == self.box.opened))
             y += h
         return elements
+
+    @property
+    def visible_rows(self) -> list[str]:
+        return [element.id.removeprefix("mail.message.") for element, _, _ in self.rows if element.visible]
 
     def relayout_list(self, focus_id: str | None = None) -> None:
         """Scroll the list without rebuilding the screen's widgets."""
@@ -246,7 +236,10 @@ class MailView:
     def _draw_rows(self, surface: pygame.Surface) -> None:
         m = self.app.metrics
         look = row_colours(self.app.settings.theme)
-        for rect, lines, selected in self.rows:
+        for element, lines, selected in self.rows:
+            if not element.visible:
+                continue
+            rect = element.rect
             hovered = rect.collidepoint(self.app.pointer) and not self.app.tree.dialog_open
             background = look["selected_bg"] if selected else look["hovered_bg"] if hovered else look["normal_bg"]
             pygame.draw.rect(surface, background, rect)
@@ -373,8 +366,10 @@ class MailView:
             self.active_area.draw_bar(surface, "#5B6875", max(8, self.app.metrics.px(8)))
         m = self.app.metrics
         radius = max(3, min(m.px(5), m.hpad // 2 - 3))  # inside the row's padding, clear of its border
-        for centre in self.unread_dots:
-            pygame.draw.circle(surface, "#1F5FAF", centre, radius)
+        for element, _, _ in self.rows:
+            if element.visible and element.bold:  # bold: unread
+                centre = (element.rect.x + m.hpad // 2, element.rect.y + m.line(bold=True) // 2 + m.pad // 2)
+                pygame.draw.circle(surface, "#1F5FAF", centre, radius)
 
     # --- input ------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> bool:

@@ -39,38 +39,17 @@ class Widgets:
         self.fields: dict[str, TextField] = {}
         self.area: ScrollArea | None = None  # while set, widgets are placed in this scrolling area
 
-    def _place(self, element_id: str, rect: pygame.Rect) -> tuple[pygame.Rect, bool, Callable[[], None] | None]:
-        """Screen rect, whether it is in view, and how to bring it into view."""
-        if self.area is None:
-            return rect, True, None
-        area = self.area
-        actual, shown = area.place(rect)
-        return actual, shown, (lambda: area.reveal(actual, element_id))
-
-    def _hidden(self, element_id: str, kind: str, text: str, rect: pygame.Rect, reveal, *, scope: int,
-                on_activate=None, focusable: bool = False, lines: list[str] | None = None) -> Element:
-        return self._register(Element(id=element_id, kind=kind, text=text, rect=rect, speakable=text, scope=scope,
-                                      on_activate=on_activate, focusable=focusable, lines=lines or [text],
-                                      visible=False, reveal=reveal))
-
-    def add(self, element: Element) -> Element:
-        """Register an element we draw ourselves, placed in the scrolling area if one is set."""
-        element.rect, element.visible, reveal = self._place(element.id, element.rect)
-        element.reveal = reveal
-        return self._register(element)
+    def add(self, element: Element, parts: list | None = None) -> Element:
+        """Register an element (with its widgets), taking it into the scrolling area if one is set."""
+        if self.area is not None:
+            self.area.add(element, parts if parts is not None else
+                          ([(element.widget, element.rect.copy())] if element.widget is not None else []))
+        return self.tree.add(element)
 
     def clear(self) -> None:
         self.manager.clear_and_reset()
         self.tree.clear()
         self.fields.clear()
-
-    def _register(self, element: Element) -> Element:
-        if self.area is not None:
-            element.scroll_clip = self.area.clip.copy()
-            if element.reveal is None and element.focusable:
-                area, actual, element_id = self.area, element.rect.copy(), element.id
-                element.reveal = lambda: area.reveal(actual, element_id)
-        return self.tree.add(element)
 
     # --- containers ---------------------------------------------------------------
     def panel(self, rect: pygame.Rect, style: str, *, layer: int = 1, container=None) -> UIPanel:
@@ -80,13 +59,9 @@ class Widgets:
     def button(self, element_id: str, text: str, rect: pygame.Rect, on_activate: Callable[[], None], *,
                style: str = "#primary", speakable: str | None = None, scope: int = SCREEN, container=None,
                tooltip: str | None = None, on_focus: Callable[[], None] | None = None) -> Element:
-        rect, shown, reveal = self._place(element_id, rect)
-        if not shown:
-            return self._hidden(element_id, "button", text, rect, reveal, scope=scope, on_activate=on_activate,
-                                focusable=True)
         widget = UIButton(rect, text, manager=self.manager, object_id=style, container=container,
                           tool_tip_text=tooltip)
-        return self._register(Element(
+        return self.add(Element(
             id=element_id, kind="button", text=text, rect=widget.rect.copy(), speakable=speakable or text,
             widget=widget, on_activate=on_activate, focusable=True, scope=scope, lines=[text], on_focus=on_focus))
 
@@ -97,38 +72,28 @@ class Widgets:
         line_h = self.m.line(bold=bold, title=title)
         object_id = style or ("#title" if title else "#strong" if bold else None)
         origin = container.get_container().get_rect().topleft if container is not None else (0, 0)
-        rect, _, _ = self._place(element_id, pygame.Rect(x, y, width, line_h * len(lines)))
-        shown_any = False
+        parts = []
         for i, line in enumerate(lines):
-            line_rect = pygame.Rect(x - origin[0], rect.y - origin[1] + i * line_h, width, line_h)
-            if self.area is not None and not self.area.clip.contains(line_rect):
-                continue
-            shown_any = True
-            UILabel(line_rect, line or " ", manager=self.manager, object_id=object_id, container=container)
-        # Report the virtual rect to the caller so the next line goes below it.
+            line_rect = pygame.Rect(x, y + i * line_h, width, line_h)
+            widget = UILabel(line_rect.move(-origin[0], -origin[1]), line or " ", manager=self.manager,
+                             object_id=object_id, container=container)
+            parts.append((widget, line_rect))
         virtual = pygame.Rect(x, y, width, line_h * len(lines))
-        self._register(Element(id=element_id, kind="label", text=text, rect=rect, speakable=text,
-                               scope=scope, lines=lines, bold=bold, title=title, visible=shown_any))
+        self.add(Element(id=element_id, kind="label", text=text, rect=virtual.copy(), speakable=text,
+                         scope=scope, lines=lines, bold=bold, title=title), parts)
+        # The virtual rect, so that the caller places what follows below it.
         return Element(id=element_id, kind="label", text=text, rect=virtual)
 
     def text_view(self, element_id: str, text: str, rect: pygame.Rect, *, scope: int = SCREEN,
                   container=None) -> Element:
         """Long text in a scrolling box (message bodies, documents)."""
-        rect, shown, reveal = self._place(element_id, rect)
-        if not shown:
-            return self._hidden(element_id, "text_view", text, rect, reveal, scope=scope)
         markup = html.escape(text).replace("\n", "<br>")
         widget = UITextBox(markup, rect, manager=self.manager, container=container)
-        return self._register(Element(id=element_id, kind="text_view", text=text, rect=widget.rect.copy(),
+        return self.add(Element(id=element_id, kind="text_view", text=text, rect=widget.rect.copy(),
                                       speakable=text, widget=widget, scope=scope, scrolls=True))
 
     def text_field(self, element_id: str, label: str, rect: pygame.Rect, value: str, *, multiline: bool = False,
-                   scope: int = SCREEN, container=None) -> TextField | None:
-        rect, shown, reveal = self._place(element_id, rect)
-        if not shown:
-            self._hidden(element_id, "text_area" if multiline else "text_field", value, rect, reveal, scope=scope,
-                         focusable=True, lines=[label])
-            return None
+                   scope: int = SCREEN, container=None) -> TextField:
         if multiline:
             widget = UITextEntryBox(rect, value, manager=self.manager, container=container)
         else:
@@ -136,7 +101,7 @@ class Widgets:
             widget.set_text(value)
         field = TextField(widget)
         self.fields[element_id] = field
-        self._register(Element(id=element_id, kind="text_area" if multiline else "text_field", text=value,
+        self.add(Element(id=element_id, kind="text_area" if multiline else "text_field", text=value,
                                rect=widget.rect.copy(), speakable=label, widget=widget, focusable=True,
                                scope=scope, lines=[label]))
         return field

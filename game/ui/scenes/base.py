@@ -20,10 +20,7 @@ class Scene:
 
     def __init__(self, app: "GameApp"):
         self.app = app
-        self.area = ScrollArea(rebuild=self._rebuild_scrolled)
-
-    def _rebuild_scrolled(self, focus_id: str | None) -> None:
-        self.app.rebuild(preferred=focus_id, keep_focus=focus_id is None)
+        self.area = ScrollArea()
 
     def t(self, key: str, **values: object) -> str:
         return self.app.t(key, **values)
