@@ -32,21 +32,32 @@ class PlaySession:
         self.store = store
         self.engine: SessionEngine | None = None
 
+    def _result(self, event: Event) -> dict | None:
+        """A scenario's observables, recorded with its scenario_ended in the same transaction."""
+        if event.type != "scenario_ended" or self.engine is None or self.engine.current is None:
+            return None
+        run = self.engine.current
+        logged = [e for e in run.events if e["seq"] != event.seq]
+        found = observables(run.loaded.scenario, [*logged, event.to_dict()])
+        return {name: obs.to_dict() for name, obs in found.items()}
+
     def _sink(self, event: Event) -> None:
-        result = None
-        if event.type == "scenario_ended" and self.engine is not None and self.engine.current is not None:
-            run = self.engine.current
-            found = observables(run.loaded.scenario, [*run.events, event.to_dict()])
-            result = {name: obs.to_dict() for name, obs in found.items()}
-        self.store.append(event, result)
+        self.store.append(event, self._result(event))
+
+    def _sink_batch(self, events: list[Event]) -> None:
+        self.store.append_many([(event, self._result(event)) for event in events])
+
+    def _attach(self, engine: SessionEngine) -> None:
+        self.engine = engine
+        engine.sink = self._sink
+        engine.batch_sink = self._sink_batch
 
     @classmethod
     def new(cls, store: EventStore, scenarios: list[LoadedScenario], *, participant: str, locale: str,
             clock: Clock, accommodations: Accommodations | None = None, seed: int = 0) -> "PlaySession":
         session = cls(store)
-        session.engine = SessionEngine(scenarios=scenarios, clock=clock, sink=session._sink,
-                                       participant=participant, locale=locale,
-                                       accommodations=accommodations, seed=seed)
+        session._attach(SessionEngine(scenarios=scenarios, clock=clock, sink=session._sink, participant=participant,
+                                      locale=locale, accommodations=accommodations, seed=seed))
         session.engine.start()
         return session
 
@@ -55,7 +66,7 @@ class PlaySession:
                clock: Clock) -> "PlaySession":
         session = cls(store)
         # The engine must be in place before anything is logged: a scenario_ended needs it for its result.
-        session.engine = SessionEngine.replay(store.events(session_id), library, clock)
+        session._attach(SessionEngine.replay(store.events(session_id), library, clock))
         session.engine.resumed(session._sink)
         return session
 
@@ -64,8 +75,7 @@ def abandon_session(store: EventStore, session_id: str, library: dict[str, Loade
                     reason: str = "not_resumed") -> None:
     """Close an interrupted session the participant chose not to resume: its scenario ends as abandoned."""
     session = PlaySession(store)
-    session.engine = SessionEngine.replay(store.events(session_id), library, clock)
-    session.engine.sink = session._sink
+    session._attach(SessionEngine.replay(store.events(session_id), library, clock))
     session.engine.end_session(reason)
 
 

@@ -142,33 +142,44 @@ class EventStore:
     # --- writing ---------------------------------------------------------------
     def append(self, event: Event, result: dict[str, Any] | None = None) -> None:
         """Write one event (and the scenario's result, if any) in one durable transaction."""
+        self.append_many([(event, result)])
+
+    def append_many(self, items: list[tuple[Event, dict[str, Any] | None]]) -> None:
+        """Write the events of one action (with any scenario result) in one durable transaction: all or none."""
+        if not items:
+            return
         with self._lock:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
             try:
-                if event.type == "session_started":
-                    db.execute("INSERT INTO sessions (id, participant, locale, started_utc, status) "
-                               "VALUES (?, ?, ?, ?, 'active')",
-                               (event.session, event.payload["participant"], event.payload["locale"], event.utc))
-                db.execute(
-                    "INSERT INTO events (session, seq, scenario, scenario_version, t_ms, utc, type, payload) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (event.session, event.seq, event.scenario, event.scenario_version, event.t_ms, event.utc,
-                     event.type, json.dumps(event.payload, ensure_ascii=False, sort_keys=True)),
-                )
-                if result is not None:
-                    db.execute(
-                        "INSERT OR REPLACE INTO results (session, scenario, scenario_version, outcome, observables,"
-                        " recorded_utc) VALUES (?, ?, ?, ?, ?, ?)",
-                        (event.session, event.scenario, event.scenario_version, event.payload["outcome"],
-                         json.dumps(result, ensure_ascii=False, sort_keys=True), event.utc),
-                    )
-                if event.type == "session_ended":
-                    db.execute("UPDATE sessions SET status='ended', ended_utc=? WHERE id=?", (event.utc, event.session))
+                for event, result in items:
+                    self._write(db, event, result)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
+
+    @staticmethod
+    def _write(db: sqlite3.Connection, event: Event, result: dict[str, Any] | None) -> None:
+        if event.type == "session_started":
+            db.execute("INSERT INTO sessions (id, participant, locale, started_utc, status) "
+                       "VALUES (?, ?, ?, ?, 'active')",
+                       (event.session, event.payload["participant"], event.payload["locale"], event.utc))
+        db.execute(
+            "INSERT INTO events (session, seq, scenario, scenario_version, t_ms, utc, type, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (event.session, event.seq, event.scenario, event.scenario_version, event.t_ms, event.utc,
+             event.type, json.dumps(event.payload, ensure_ascii=False, sort_keys=True)),
+        )
+        if result is not None:
+            db.execute(
+                "INSERT OR REPLACE INTO results (session, scenario, scenario_version, outcome, observables,"
+                " recorded_utc) VALUES (?, ?, ?, ?, ?, ?)",
+                (event.session, event.scenario, event.scenario_version, event.payload["outcome"],
+                 json.dumps(result, ensure_ascii=False, sort_keys=True), event.utc),
+            )
+        if event.type == "session_ended":
+            db.execute("UPDATE sessions SET status='ended', ended_utc=? WHERE id=?", (event.utc, event.session))
 
     # --- reading -----------------------------------------------------------------
     def events(self, session: str) -> list[Event]:

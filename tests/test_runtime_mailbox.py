@@ -137,7 +137,7 @@ def test_click_link_gives_the_real_address(box):
 
 # --- writing ----------------------------------------------------------------------------------
 def test_compose_then_send(box):
-    assert box.apply(a.Compose()) == ("compose_started", {"draft": "d1"})
+    assert box.apply(a.Compose()) == ("compose_started", {"draft": "d1", "to": []})
     assert box.apply(a.SetRecipients("d1", to=(" sophie@chezmado.ca ", ""), cc=("lina@chezmado.ca",))) == (
         "recipients_set", {"draft": "d1", "to": ["sophie@chezmado.ca"], "cc": ["lina@chezmado.ca"]})
     assert box.apply(a.SetSubject("d1", "Congé")) == ("subject_set", {"draft": "d1", "subject": "Congé"})

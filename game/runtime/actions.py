@@ -135,10 +135,130 @@ class ClickLink(Action):
     link: str
 
 
+# --- browser -----------------------------------------------------------------
+@dataclass(frozen=True)
+class EnterAddress(Action):
+    name = "enter_address"
+    address: str
+
+
+@dataclass(frozen=True)
+class FollowLink(Action):
+    name = "follow_link"
+    page: str
+    link: str
+
+
+@dataclass(frozen=True)
+class GoBack(Action):
+    name = "go_back"
+
+
+@dataclass(frozen=True)
+class GoForward(Action):
+    name = "go_forward"
+
+
+@dataclass(frozen=True)
+class Search(Action):
+    name = "search"
+    text: str
+
+
+@dataclass(frozen=True)
+class OpenResult(Action):
+    name = "open_result"
+    query: str
+    result: str
+
+
+@dataclass(frozen=True)
+class SetField(Action):
+    name = "set_field"
+    form: str
+    field: str
+    value: str | bool
+
+
+@dataclass(frozen=True)
+class ChooseFile(Action):
+    name = "choose_file"
+    form: str
+    field: str
+    file: str
+
+
+@dataclass(frozen=True)
+class SubmitForm(Action):
+    name = "submit_form"
+    form: str
+
+
+# --- file manager ----------------------------------------------------------------
+@dataclass(frozen=True)
+class OpenFile(Action):
+    name = "open_file"
+    file: str
+
+
+@dataclass(frozen=True)
+class RenameFile(Action):
+    name = "rename_file"
+    file: str
+    new_name: str
+
+
+@dataclass(frozen=True)
+class MoveFile(Action):
+    name = "move_file"
+    file: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class CopyFile(Action):
+    name = "copy_file"
+    file: str
+    folder: str
+
+
+@dataclass(frozen=True)
+class DeleteFile(Action):
+    name = "delete_file"
+    file: str
+
+
+@dataclass(frozen=True)
+class RestoreFile(Action):
+    name = "restore_file"
+    file: str
+
+
+@dataclass(frozen=True)
+class CreateFolder(Action):
+    name = "create_folder"
+    parent: str
+    folder_name: str
+
+
+@dataclass(frozen=True)
+class SaveAttachment(Action):
+    name = "save_attachment"
+    message: str
+    attachment: str
+    folder: str
+    file_name: str
+
+
 # --- session ---------------------------------------------------------------
 @dataclass(frozen=True)
 class OpenHelp(Action):
     name = "open_help"
+
+
+@dataclass(frozen=True)
+class OpenPersona(Action):
+    name = "open_persona"
 
 
 @dataclass(frozen=True)
@@ -152,7 +272,14 @@ MAIL_ACTIONS: tuple[type[Action], ...] = (
     OpenMessage, CloseMessage, Compose, Reply, ReplyAll, Forward, SetRecipients, SetSubject, SetBody,
     Attach, RemoveAttachment, Send, CloseDraft, MoveToFolder, Delete, Report, OpenAttachment, ClickLink,
 )
-ACTIONS: dict[str, type[Action]] = {cls.name: cls for cls in (*MAIL_ACTIONS, OpenHelp, ChangeAccommodation)}
+BROWSER_ACTIONS: tuple[type[Action], ...] = (
+    EnterAddress, FollowLink, GoBack, GoForward, Search, OpenResult, SetField, ChooseFile, SubmitForm,
+)
+FILES_ACTIONS: tuple[type[Action], ...] = (
+    OpenFile, RenameFile, MoveFile, CopyFile, DeleteFile, RestoreFile, CreateFolder, SaveAttachment,
+)
+ACTIONS: dict[str, type[Action]] = {cls.name: cls for cls in (*MAIL_ACTIONS, *BROWSER_ACTIONS, *FILES_ACTIONS,
+                                                               OpenHelp, OpenPersona, ChangeAccommodation)}
 
 
 def action_from_dict(data: dict[str, Any]) -> Action:

@@ -12,9 +12,9 @@ from typing import Any
 
 LOG_SCHEMA_VERSION = 1
 
-# field -> the kind of scenario object it names (message, folder, attachment, link), or None
-EVENT_FIELDS: dict[str, dict[str, str | None]] = {
-    # session and scenario life cycle
+# field -> the kind of scenario object it names, or None. Kinds: message, folder (mail), attachment,
+# link (in a message), page, page_link, form, query, result, file, file_folder.
+SESSION_EVENTS: dict[str, dict[str, str | None]] = {
     "session_started": {"app_version": None, "log_schema_version": None, "locale": None,
                         "accommodations": None, "participant": None, "scenarios": None, "seed": None},
     "session_resumed": {"after_seq": None},
@@ -23,13 +23,17 @@ EVENT_FIELDS: dict[str, dict[str, str | None]] = {
     "scenario_ended": {"outcome": None, "final": None},
     "accommodation_changed": {"name": None, "value": None},
     "help_opened": {},
+    "persona_opened": {},
     "action_rejected": {"action": None, "reason": None, "message": "message", "draft": None,
-                        "folder": "folder", "attachment": "attachment", "link": "link", "to": None, "cc": None,
-                        "subject": None, "body": None, "as": None, "accommodation": None, "value": None},
-    # mail
+                        "folder": None, "attachment": "attachment", "link": None, "to": None, "cc": None,
+                        "subject": None, "body": None, "as": None, "accommodation": None, "value": None,
+                        "page": "page", "form": "form", "field": None, "file": None, "name": None,
+                        "address": None, "text": None, "query": "query", "result": "result"},
+}
+MAIL_EVENTS: dict[str, dict[str, str | None]] = {
     "message_opened": {"message": "message", "folder": "folder", "flags": None},
     "message_closed": {"message": "message"},
-    "compose_started": {"draft": None},
+    "compose_started": {"draft": None, "to": None},
     "reply_started": {"draft": None, "message": "message"},
     "reply_all_started": {"draft": None, "message": "message"},
     "forward_started": {"draft": None, "message": "message", "attachments": "attachment"},
@@ -46,14 +50,40 @@ EVENT_FIELDS: dict[str, dict[str, str | None]] = {
     "message_reported": {"message": "message", "as": None, "from_folder": "folder", "flags": None},
     "attachment_opened": {"message": "message", "attachment": "attachment"},
     "link_clicked": {"message": "message", "link": "link", "url": None},
+    "message_delivered": {"message": "message"},
 }
+BROWSER_EVENTS: dict[str, dict[str, str | None]] = {
+    "address_entered": {"address": None},
+    "page_visited": {"page": "page", "url": None, "secure": None, "via": None},
+    "page_not_found": {"address": None, "via": None},
+    "link_followed": {"page": "page", "link": "page_link", "to": "page", "url": None},
+    "history_moved": {"direction": None},
+    "search_made": {"text": None, "query": "query", "results": "result"},
+    "result_opened": {"query": "query", "result": "result", "rank": None, "sponsored": None, "trust": None,
+                      "url": None},
+    "field_changed": {"form": "form", "field": None, "value": None, "length": None},
+    "file_chosen": {"form": "form", "field": None, "file": None, "name": None, "kind": None},
+    "form_submitted": {"form": "form", "page": "page", "valid": None, "invalid": None, "errors": None,
+                       "values": None},
+}
+FILES_EVENTS: dict[str, dict[str, str | None]] = {
+    "file_opened": {"file": "file", "name": None, "folder": "file_folder"},
+    "file_renamed": {"file": "file", "from_name": None, "to_name": None, "folder": "file_folder"},
+    "file_moved": {"file": "file", "name": None, "from_folder": "file_folder", "to_folder": "file_folder"},
+    "file_copied": {"file": "file", "copy": None, "name": None, "to_folder": "file_folder"},
+    "file_deleted": {"file": "file", "name": None, "from_folder": "file_folder"},
+    "file_restored": {"file": "file", "name": None, "to_folder": "file_folder"},
+    "folder_created": {"folder": None, "name": None, "parent": "file_folder"},
+    "attachment_saved": {"message": "message", "attachment": "attachment", "file": None, "name": None,
+                         "folder": "file_folder"},
+}
+EVENT_FIELDS: dict[str, dict[str, str | None]] = {**SESSION_EVENTS, **MAIL_EVENTS, **BROWSER_EVENTS, **FILES_EVENTS}
 
-# Which app each event type belongs to (None: the session's own events).
+# Which app each event type belongs to (None: the session's own events). Saving an attachment
+# needs mail and files; it is listed under files, where the file lands.
 EVENT_APP: dict[str, str | None] = {
-    name: ("mail" if name not in {
-        "session_started", "session_resumed", "session_ended", "scenario_started",
-        "scenario_ended", "accommodation_changed", "help_opened", "action_rejected"} else None)
-    for name in EVENT_FIELDS
+    **{name: None for name in SESSION_EVENTS}, **{name: "mail" for name in MAIL_EVENTS},
+    **{name: "browser" for name in BROWSER_EVENTS}, **{name: "files" for name in FILES_EVENTS},
 }
 
 OUTCOMES = ("completed", "ended_by_participant", "timed_out", "abandoned")

@@ -69,8 +69,9 @@ class Mailbox:
         self.me = app.me.address
         self.folders: list[str] = app.folder_ids()
         self.messages: dict[str, MessageState] = {}
+        self.pending: dict[str, MessageState] = {}  # arrive later (a form delivers them)
         for m in app.messages:
-            self.messages[m.id] = MessageState(
+            (self.messages if m.delivered else self.pending)[m.id] = MessageState(
                 id=m.id, folder=m.folder, sender_name=m.sender.name, sender_address=m.sender.address,
                 to=[p.address for p in m.to], cc=[p.address for p in m.cc],
                 subject=m.subject[locale], body=m.body[locale], time=m.time.isoformat(), read=m.read,
@@ -142,7 +143,24 @@ class Mailbox:
         return "message_closed", {"message": act.message}
 
     def _do_compose(self, act: a.Compose):
-        return "compose_started", {"draft": self._new_draft("new", None).id}
+        return "compose_started", {"draft": self._new_draft("new", None).id, "to": []}
+
+    def compose_to(self, address: str) -> tuple[str, dict[str, Any]]:
+        """A new message to an address (a mailto: link in the browser)."""
+        draft = self._new_draft("new", None)
+        draft.to = [address.strip().lower()]
+        return "compose_started", {"draft": draft.id, "to": list(draft.to)}
+
+    def deliver(self, message_id: str) -> tuple[str, dict[str, Any]]:
+        """A message that was waiting arrives in its folder (an account activation, a receipt)."""
+        message = self.pending.pop(message_id)
+        message.time = self.now or message.time
+        self.messages[message_id] = message
+        return "message_delivered", {"message": message_id}
+
+    def available_attachments(self) -> list[str]:
+        """Files one can attach: those of the messages in the mailbox."""
+        return [att for m in self.messages.values() for att in m.attachments if att in self.attachments]
 
     def _do_reply(self, act: a.Reply):
         original = self._message(act.message)
@@ -186,7 +204,7 @@ class Mailbox:
 
     def _do_attach(self, act: a.Attach):
         draft = self._draft(act.draft)
-        if act.attachment not in self.attachments:
+        if act.attachment not in self.available_attachments():
             raise Rejected("unknown_attachment")
         if act.attachment in draft.attachments:
             raise Rejected("already_attached")

@@ -14,12 +14,15 @@ from game import APP_VERSION
 from game.runtime import actions as a
 from game.runtime.clock import Clock
 from game.runtime.events import LOG_SCHEMA_VERSION, OUTCOMES, Event
-from game.runtime.mailbox import ACTION_OF_EVENT, Mailbox, Rejected
+from game.runtime.desktop import Desktop
+from game.runtime.mailbox import Mailbox, Rejected
+from game.runtime.replay import action_of, same
 from game.scenario.loader import LoadedScenario
 from game.scenario.matching import fact_holds, matches
 from game.scenario.rules import StateCondition
 
 Sink = Callable[[Event], None]
+BatchSink = Callable[[list[Event]], None]
 
 
 @dataclass
@@ -49,12 +52,16 @@ class ScenarioRun:
     loaded: LoadedScenario
     index: int
     start_ms: int
-    mailbox: Mailbox | None
+    desktop: Desktop
     events: list[dict[str, Any]] = field(default_factory=list)
     outcome: str | None = None
 
+    @property
+    def mailbox(self) -> Mailbox | None:
+        return self.desktop.mail
+
     def final(self) -> dict[str, Any]:
-        return {"mail": self.mailbox.summary()} if self.mailbox else {}
+        return self.desktop.summary()
 
 
 class SessionError(Exception):
@@ -80,6 +87,8 @@ class SessionEngine:
         self.ended = False
         self._replaying = False  # rebuilding state from the log: end conditions wait for the logged events
         self._replay_utc: str | None = None  # during replay, the logged time of the action being replayed
+        self._batch: list[Event] | None = None  # events of the action being applied, sunk together
+        self.batch_sink: BatchSink | None = None  # when set, receives each action's events in one call
 
     # --- life cycle ------------------------------------------------------------
     def start(self) -> Event:
@@ -102,9 +111,8 @@ class SessionEngine:
         if not self.has_next_scenario:
             raise SessionError("no scenario left in this session")
         loaded = self.scenarios[self.next_index]
-        mail = loaded.scenario.apps.mail
         self.current = ScenarioRun(loaded=loaded, index=self.next_index, start_ms=self.clock.now_ms(),
-                                   mailbox=Mailbox(mail, self.locale) if mail else None)
+                                   desktop=Desktop(loaded.scenario.apps, self.locale))
         self.next_index += 1
         self._emit("scenario_started", {"index": self.current.index, "scenario_hash": loaded.content_hash,
                                         "apps": loaded.scenario.apps.names()})
@@ -127,31 +135,46 @@ class SessionEngine:
 
     # --- actions ---------------------------------------------------------------
     def apply(self, action: a.Action) -> Outcome:
+        """Apply one action. All the events it makes reach the sink together (one transaction in the store)."""
+        self._batch = []
+        try:
+            return self._apply(action)
+        finally:
+            batch, self._batch = self._batch, None
+            if self.batch_sink is not None:
+                self.batch_sink(batch)
+            else:
+                for event in batch:
+                    self.sink(event)
+
+    def _apply(self, action: a.Action) -> Outcome:
         run = self._running()
+        if isinstance(action, a.OpenPersona):
+            if run.loaded.scenario.persona is None:
+                return self._reject(action, "no_persona")
+            return Outcome(True, events=[self._emit("persona_opened", {})])
         if isinstance(action, a.OpenHelp):
             return Outcome(True, events=[self._emit("help_opened", {})])
         if isinstance(action, a.ChangeAccommodation):
             if action.accommodation not in self.accommodations.to_dict():
-                event = self._emit("action_rejected", {"action": action.name, "reason": "unknown_accommodation",
-                                                       **action.fields()})
-                return Outcome(False, reason="unknown_accommodation", events=[event])
+                return self._reject(action, "unknown_accommodation")
             setattr(self.accommodations, action.accommodation, action.value)
             return Outcome(True, events=[self._emit("accommodation_changed",
                                                     {"name": action.accommodation, "value": action.value})])
         try:
-            if run.mailbox is None:
-                raise Rejected("app_not_in_scenario")
-            run.mailbox.now = self._utc()
-            event_type, payload = run.mailbox.apply(action)
+            run.desktop.set_time(self._utc())
+            made = run.desktop.apply(action)
         except Rejected as rejection:
-            event = self._emit("action_rejected", {"action": action.name, "reason": rejection.reason,
-                                                   **action.fields()})
-            return Outcome(False, reason=rejection.reason, events=[event])
-        events = [self._emit(event_type, payload)]
+            return self._reject(action, rejection.reason)
+        events = [self._emit(event_type, payload) for event_type, payload in made]
         if not self._replaying and self._end_conditions_met(run):
             events.append(self.end_scenario("completed"))
             return Outcome(True, events=events, scenario_completed=True)
         return Outcome(True, events=events)
+
+    def _reject(self, action: a.Action, reason: str) -> Outcome:
+        event = self._emit("action_rejected", {"action": action.name, "reason": reason, **action.fields()})
+        return Outcome(False, reason=reason, events=[event])
 
     def _end_conditions_met(self, run: ScenarioRun) -> bool:
         end = run.loaded.scenario.end
@@ -192,7 +215,10 @@ class SessionEngine:
             utc=self._utc(),
             type=event_type, payload=payload,
         )
-        self.sink(event)  # durable before anything else sees it
+        if self._batch is not None:
+            self._batch.append(event)  # sunk with the rest of the action's events
+        else:
+            self.sink(event)  # durable before anything else sees it
         if run is not None:
             run.events.append(event.to_dict())
         return event
@@ -222,8 +248,11 @@ class SessionEngine:
                      accommodations=Accommodations(**first["accommodations"]), seed=first.get("seed", 0))
         engine.started = True
         engine._replaying = True
-        for event in events[1:]:
+        index = 1
+        while index < len(events):
+            event = events[index]
             engine.seq = event.seq - 1
+            action = action_of(event)
             if event.type == "scenario_started":
                 engine.start_scenario()
                 if engine.current.loaded.content_hash != event.payload["scenario_hash"]:
@@ -231,16 +260,20 @@ class SessionEngine:
             elif event.type == "scenario_ended":
                 if engine.current is not None and engine.current.outcome is None:
                     engine.end_scenario(event.payload["outcome"])
-            elif event.type in ACTION_OF_EVENT:
-                data = {"action": ACTION_OF_EVENT[event.type], **event.payload}
-                if event.type == "message_moved":  # the only event whose field is not named as the action's
-                    data["folder"] = event.payload["to_folder"]
-                engine._replay_utc = event.utc  # a message sent then keeps the time it was sent
-                outcome = engine.apply(a.action_from_dict(data))
+            elif action is not None:
+                engine._replay_utc = event.utc  # what the action dates keeps the time it had
+                outcome = engine.apply(action)
                 engine._replay_utc = None
-                if (not outcome.accepted or outcome.events[0].type != event.type
-                        or outcome.events[0].payload != event.payload):
+                logged = events[index:index + len(outcome.events)]
+                if (not outcome.accepted or len(logged) != len(outcome.events)
+                        or not all(same((e.type, e.payload), old) for e, old in zip(outcome.events, logged))):
                     raise SessionError(f"event {event.seq} does not replay the same way")
+                run = engine.current
+                # Keep the logged events, with their own times, not the ones re-made now: evidence reads t_ms.
+                run.events[-len(logged):] = [old.to_dict() for old in logged]
+                engine.seq = logged[-1].seq
+                index += len(logged)
+                continue
             elif event.type == "accommodation_changed":
                 setattr(engine.accommodations, event.payload["name"], event.payload["value"])
                 engine._emit_replayed(event)
@@ -248,9 +281,9 @@ class SessionEngine:
                 engine._emit_replayed(event)
             run = engine.current
             if run is not None and run.events and run.events[-1]["seq"] == event.seq:
-                # Keep the logged event, with its own time, not the one re-made now: evidence reads t_ms.
                 run.events[-1] = event.to_dict()
             engine.seq = event.seq
+            index += 1
         engine._replaying = False
         # Time goes on from where the log stopped; the time the machine was down is not counted.
         if engine.current is not None and engine.current.outcome is None:

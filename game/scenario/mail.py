@@ -57,6 +57,7 @@ class Message(Strict):
     attachments: list[Attachment] = []
     links: list[Link] = []
     flags: list[Literal["phishing", "junk", "important"]] = []
+    delivered: bool = Field(default=True, description="False: arrives later, when a form delivers it")
 
     @field_validator("time")
     @classmethod

@@ -57,6 +57,17 @@ def first_match(match: EventMatch, events: Iterable[dict[str, Any]]) -> dict[str
 
 
 def fact_holds(fact: StateCondition, final: dict[str, Any]) -> bool:
-    """A state fact against a mail summary ({"folders": {message: folder}, ...})."""
-    spec = fact.message_in_folder
-    return (final.get("mail") or {}).get("folders", {}).get(spec.message) == spec.folder
+    """A state fact against the desktop's summary (see Desktop.summary)."""
+    if fact.message_in_folder is not None:
+        spec = fact.message_in_folder
+        return (final.get("mail") or {}).get("folders", {}).get(spec.message) == spec.folder
+    if fact.file_in_folder is not None:
+        spec = fact.file_in_folder
+        files = (final.get("files") or {}).get("files", {})
+        if spec.file is not None:
+            return (files.get(spec.file) or {}).get("folder") == spec.folder
+        return any(f["folder"] == spec.folder and f["name"].casefold() == spec.name.casefold()
+                   for f in files.values())
+    spec = fact.form_value
+    values = ((final.get("browser") or {}).get("submitted") or {}).get(spec.form)
+    return values is not None and values.get(spec.field) == spec.equals

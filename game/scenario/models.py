@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game.scenario.mail import MailApp
+from game.scenario.browser import BrowserApp
+from game.scenario.files import FilesApp
+from game.scenario.mail import MailApp, Strict
 from game.scenario.rules import CompetenceId, EndConditions, EvidenceRule
 from game.scenario.texts import LocaleText
 
@@ -17,9 +19,21 @@ class Apps(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     mail: MailApp | None = None
+    browser: BrowserApp | None = None
+    files: FilesApp | None = None
 
     def names(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name) is not None]
+
+
+class Persona(Strict):
+    """A fictional identity the participant uses: the game never asks for real personal data."""
+
+    name: str
+    email: str
+    phone: str
+    address: str
+    birth_date: str
 
 
 class Scenario(BaseModel):
@@ -32,5 +46,6 @@ class Scenario(BaseModel):
     competences: list[CompetenceId] = Field(min_length=1, description="DigComp 2.2 competences targeted")
     estimated_minutes: int = Field(ge=1, le=60)
     apps: Apps
+    persona: Persona | None = Field(default=None, description="Fictional identity shown on the desktop")
     end: EndConditions
     evidence: list[EvidenceRule] = Field(min_length=1)

@@ -19,14 +19,19 @@ def check_references(scenario: Scenario) -> list[Finding]:
 
 
 def _known_ids(scenario: Scenario) -> dict[str, set[str]]:
-    mail = scenario.apps.mail
-    if mail is None:
-        return {"message": set(), "folder": set(), "attachment": set(), "link": set()}
+    mail, browser, files = scenario.apps.mail, scenario.apps.browser, scenario.apps.files
     return {
-        "message": {m.id for m in mail.messages},
-        "folder": set(mail.folder_ids()),
-        "attachment": set(mail.attachment_ids()),
-        "link": set(mail.link_ids()),
+        "message": {m.id for m in mail.messages} if mail else set(),
+        "folder": set(mail.folder_ids()) if mail else set(),
+        "attachment": set(mail.attachment_ids()) if mail else set(),
+        "link": set(mail.link_ids()) if mail else set(),
+        "page": set(browser.page_ids()) if browser else set(),
+        "page_link": set(browser.link_ids()) if browser else set(),
+        "form": set(browser.forms()) if browser else set(),
+        "query": set(browser.query_ids()) if browser else set(),
+        "result": set(browser.result_ids()) if browser else set(),
+        "file": set(files.file_ids()) if files else set(),
+        "file_folder": set(files.folder_ids()) if files else set(),
     }
 
 
@@ -72,6 +77,13 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
                        f"message id {message.id!r} is kept for messages the participant writes (d1, d2, ...)", False)
             if message.folder not in known["folder"]:
                 yield base + ("messages", i, "folder"), _unknown("folder", message.folder, known), False
+    yield from _browser_findings(scenario, known)
+    yield from _files_findings(scenario)
+    if scenario.persona is None and scenario.apps.browser is not None and any(
+            f.kind in ("email", "phone", "postal_code", "date") for form in scenario.apps.browser.forms().values()
+            for f in form.fields):
+        yield ("apps", "browser"), ("forms ask for personal data: give the scenario a `persona` "
+                                    "(participants never type their own)"), True
     yield from _repeats("observable", "name",
                         [(("evidence", i, "observable"), rule.observable) for i, rule in enumerate(scenario.evidence)])
     for i, rule in enumerate(scenario.evidence):
@@ -89,12 +101,12 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
             yield from _check_match(rule.end, loc + ("end",), scenario, known)
         elif isinstance(rule, AtEnd):
             for j, fact in enumerate(rule.facts):
-                yield from _check_fact(fact, loc + ("facts", j), known)
+                yield from _check_fact(fact, loc + ("facts", j), known, scenario)
     key = "all" if scenario.end.all is not None else "any"
     for i, condition in enumerate(scenario.end.conditions):
         loc = ("end", key, i)
         if isinstance(condition, StateCondition):
-            yield from _check_fact(condition, loc, known)
+            yield from _check_fact(condition, loc, known, scenario)
         else:
             yield from _check_match(condition, loc, scenario, known)
 
@@ -104,13 +116,30 @@ def _unknown(kind: str, value: object, known: dict[str, set[str]]) -> str:
     return f"no {kind} with id {value!r} in this scenario (known: {choices})"
 
 
-def _check_fact(fact: StateCondition, loc: Loc, known: dict[str, set[str]]) -> Iterator[Finding]:
-    spec = fact.message_in_folder
-    where = loc + ("message_in_folder",)
-    if spec.message not in known["message"]:
-        yield where + ("message",), _unknown("message", spec.message, known), False
-    if spec.folder not in known["folder"]:
-        yield where + ("folder",), _unknown("folder", spec.folder, known), False
+def _check_fact(fact: StateCondition, loc: Loc, known: dict[str, set[str]],
+                scenario: Scenario | None = None) -> Iterator[Finding]:
+    if fact.message_in_folder is not None:
+        spec = fact.message_in_folder
+        where = loc + ("message_in_folder",)
+        if spec.message not in known["message"]:
+            yield where + ("message",), _unknown("message", spec.message, known), False
+        if spec.folder not in known["folder"]:
+            yield where + ("folder",), _unknown("folder", spec.folder, known), False
+    elif fact.file_in_folder is not None:
+        spec = fact.file_in_folder
+        where = loc + ("file_in_folder",)
+        if spec.file is not None and spec.file not in known["file"]:
+            yield where + ("file",), _unknown("file", spec.file, known), False
+        if spec.folder not in known["file_folder"]:
+            yield where + ("folder",), _unknown("file_folder", spec.folder, known), False
+    elif fact.form_value is not None:
+        spec = fact.form_value
+        where = loc + ("form_value",)
+        forms = scenario.apps.browser.forms() if scenario and scenario.apps.browser else {}
+        if spec.form not in forms:
+            yield where + ("form",), _unknown("form", spec.form, known), False
+        elif spec.field not in {f.id for f in forms[spec.form].fields}:
+            yield where + ("field",), f"form {spec.form!r} has no field {spec.field!r}", False
 
 
 def _check_match(match: EventMatch, loc: Loc, scenario: Scenario, known: dict[str, set[str]]) -> Iterator[Finding]:
@@ -146,3 +175,85 @@ def _named_values(test: object) -> list[object]:
     if op in ("in", "not_in"):
         return list(value)
     return []
+
+
+CREATED_FILE = re.compile(r"^f[0-9]+$")
+CREATED_FOLDER = re.compile(r"^fd[0-9]+$")
+
+
+def _files_findings(scenario: Scenario) -> Iterator[Finding]:
+    files = scenario.apps.files
+    if files is None:
+        return
+    base: Loc = ("apps", "files")
+    folders = set(files.folder_ids())
+    for i, folder in enumerate(files.folders):
+        if folder.id in ("documents", "downloads", "desktop", "trash"):
+            yield base + ("folders", i, "id"), f"folder id {folder.id!r} is a built-in folder", False
+        if CREATED_FOLDER.match(folder.id):
+            yield base + ("folders", i, "id"), f"folder id {folder.id!r} is kept for folders participants make", False
+        if folder.parent not in folders or folder.parent == "trash":
+            yield base + ("folders", i, "parent"), f"no folder {folder.parent!r} to put this folder in", False
+    yield from _repeats("folder", "id", [(base + ("folders", i, "id"), f.id) for i, f in enumerate(files.folders)])
+    yield from _repeats("file", "id", [(base + ("files", i, "id"), f.id) for i, f in enumerate(files.files)])
+    seen: dict[tuple[str, str], int] = {}
+    for i, spec in enumerate(files.files):
+        if CREATED_FILE.match(spec.id):
+            yield base + ("files", i, "id"), f"file id {spec.id!r} is kept for files participants make", False
+        if spec.folder not in folders:
+            yield base + ("files", i, "folder"), f"no folder {spec.folder!r} (folders: {', '.join(sorted(folders))})", False
+        key = (spec.folder, spec.name.casefold())
+        if key in seen:
+            yield base + ("files", i, "name"), f"a file named {spec.name!r} is already in {spec.folder!r}", False
+        seen[key] = i
+
+
+def _browser_findings(scenario: Scenario, known: dict[str, set[str]]) -> Iterator[Finding]:
+    browser = scenario.apps.browser
+    if browser is None:
+        return
+    base: Loc = ("apps", "browser")
+    pages = set(browser.page_ids())
+    if browser.home not in pages:
+        yield base + ("home",), _unknown("page", browser.home, known), False
+    yield from _repeats("page", "id", [(base + ("pages", i, "id"), p.id) for i, p in enumerate(browser.pages)])
+    yield from _repeats("page", "url", [(base + ("pages", i, "url"), p.url) for i, p in enumerate(browser.pages)])
+    block_ids: list[tuple[Loc, str]] = []
+    mail = scenario.apps.mail
+    later = {m.id for m in mail.messages if not m.delivered} if mail else set()
+    for i, page in enumerate(browser.pages):
+        for j, block in enumerate(page.blocks):
+            loc = base + ("pages", i, "blocks", j)
+            kind = getattr(block, "type", "")
+            if kind == "link":
+                block_ids.append((loc + ("id",), block.id))
+                if block.to is not None and block.to not in pages:
+                    yield loc + ("to",), _unknown("page", block.to, known), False
+            elif kind == "form":
+                block_ids.append((loc + ("id",), block.id))
+                yield from _repeats("field", "id", [(loc + ("fields", k, "id"), f.id)
+                                                    for k, f in enumerate(block.fields)])
+                for k, field in enumerate(block.fields):
+                    if field.policy is not None and field.policy not in pages:
+                        yield loc + ("fields", k, "policy"), _unknown("page", field.policy, known), False
+                if block.on_submit.page is not None and block.on_submit.page not in pages:
+                    yield loc + ("on_submit", "page"), _unknown("page", block.on_submit.page, known), False
+                for k, message in enumerate(block.on_submit.deliver):
+                    if message not in later:
+                        yield (loc + ("on_submit", "deliver", k),
+                               f"no mail message {message!r} waiting to be delivered (give it `delivered: false`)",
+                               False)
+    yield from _repeats("link or form", "id", block_ids)
+    if browser.search is not None:
+        queries = browser.search.queries
+        yield from _repeats("query", "id", [(base + ("search", "queries", i, "id"), q.id)
+                                            for i, q in enumerate(queries)])
+        yield from _repeats("result", "id", [(base + ("search", "queries", i, "results", j, "id"), r.id)
+                                             for i, q in enumerate(queries) for j, r in enumerate(q.results)])
+        for i, query in enumerate(queries):
+            for j, result in enumerate(query.results):
+                if result.page is not None and result.page not in pages:
+                    yield (base + ("search", "queries", i, "results", j, "page"),
+                           _unknown("page", result.page, known), False)
+        if not any(getattr(b, "type", "") == "search" for p in browser.pages for b in p.blocks):
+            yield base + ("search",), "a search engine needs a page with a `type: search` block", True

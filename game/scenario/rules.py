@@ -97,10 +97,47 @@ class MessageInFolder(Strict):
     folder: str
 
 
-class StateCondition(Strict):
-    """A fact about the apps' state: checked live for end conditions, and at scenario end for evidence."""
+class FileInFolder(Strict):
+    """A file (by id, or by name ignoring case) is in a folder, not in the trash."""
 
-    message_in_folder: MessageInFolder
+    file: str | None = None
+    name: str | None = None
+    folder: str
+
+    @model_validator(mode="after")
+    def _file_or_name(self) -> "FileInFolder":
+        if (self.file is None) == (self.name is None):
+            raise ValueError("give exactly one of 'file' or 'name'")
+        return self
+
+
+class FormValue(Strict):
+    """The value a form field had when the form was last submitted without errors."""
+
+    form: str
+    field: str
+    equals: Scalar
+
+
+STATE_FACTS = ("message_in_folder", "file_in_folder", "form_value")
+
+
+class StateCondition(Strict):
+    """A fact about the apps' state: checked live for end conditions, and at scenario end for evidence.
+
+    Exactly one of its keys is given.
+    """
+
+    message_in_folder: MessageInFolder | None = None
+    file_in_folder: FileInFolder | None = None
+    form_value: FormValue | None = None
+
+    @model_validator(mode="after")
+    def _one_fact(self) -> "StateCondition":
+        given = [name for name in STATE_FACTS if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one fact among: {', '.join(STATE_FACTS)}")
+        return self
 
 
 class AtEnd(_Rule):
@@ -123,7 +160,7 @@ _EVENT_TAG, _STATE_TAG = "event match", "state fact"
 
 def _condition_kind(value: Any) -> str:
     if isinstance(value, dict):
-        return _STATE_TAG if "message_in_folder" in value else _EVENT_TAG
+        return _STATE_TAG if any(fact in value for fact in STATE_FACTS) else _EVENT_TAG
     return _STATE_TAG if isinstance(value, StateCondition) else _EVENT_TAG
 
 

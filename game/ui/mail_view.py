@@ -504,7 +504,7 @@ class MailView:
         if self.commit_fields():
             return
         draft = self._open_draft()
-        choices = [att for att_id, att in self.box.attachments.items() if att_id not in draft.attachments]
+        choices = [self.box.attachments[i] for i in self.box.available_attachments() if i not in draft.attachments]
 
         def attach(att_id: str) -> None:
             self.app.dialog = None
