@@ -28,8 +28,24 @@ MAIL_STATIC_IDS = {
     "mail.report.cancel", "compose.to", "compose.cc", "compose.subject", "compose.body", "compose.attach",
     "compose.attach.cancel", "compose.send", "compose.discard", "compose.original", "dialog.original.close",
 }
-# Messages the participant sends get draft ids d1, d2, ... at run time.
-DYNAMIC_PATTERNS = (re.compile(r"^mail\.message\.d[0-9]+$"),)
+BROWSER_STATIC_IDS = {
+    "taskbar.browser", "browser.back", "browser.forward", "browser.address", "browser.go",
+    "browser.pick.cancel", "dialog.policy.close",
+}
+FILES_STATIC_IDS = {
+    "taskbar.files", "files.open", "files.rename", "files.move", "files.copy", "files.delete", "files.restore",
+    "files.new_folder", "files.move.cancel", "files.copy.cancel", "files.name", "files.name.ok",
+    "files.name.cancel",
+}
+SAVE_IDS = {"mail.save.name", "mail.save.ok", "mail.save.cancel"}
+PERSONA_IDS = {"taskbar.persona", "dialog.persona.close"}
+# What participants make gets ids at run time: messages d1, d2, ...; files f1, f2, ...; folders fd1, ...
+DYNAMIC_PATTERNS = (
+    re.compile(r"^mail\.message\.d[0-9]+$"),
+    re.compile(r"^(files\.file|browser\.pick)\.f[0-9]+$"),
+    re.compile(r"^files\.(folder|move_to|copy_to)\.fd[0-9]+$"),
+    re.compile(r"^mail\.save_to\.fd[0-9]+$"),
+)
 
 
 def folder(folder_id: str) -> str:
@@ -65,6 +81,58 @@ def remove_attachment(attachment_id: str) -> str:
     return f"compose.remove.{attachment_id}"
 
 
+def page_link(link_id: str) -> str:
+    return f"browser.link.{link_id}"
+
+
+def form_field(form_id: str, field_id: str) -> str:
+    return f"browser.field.{form_id}.{field_id}"
+
+
+def field_option(form_id: str, field_id: str, option_id: str) -> str:
+    return f"browser.field.{form_id}.{field_id}.{option_id}"
+
+
+def field_policy(form_id: str, field_id: str) -> str:
+    return f"browser.field.{form_id}.{field_id}.policy"
+
+
+def form_submit(form_id: str) -> str:
+    return f"browser.form.{form_id}.submit"
+
+
+def result(result_id: str) -> str:
+    return f"browser.result.{result_id}"
+
+
+def pick_file(file_id: str) -> str:
+    return f"browser.pick.{file_id}"
+
+
+def file_folder(folder_id: str) -> str:
+    return f"files.folder.{folder_id}"
+
+
+def file_row(file_id: str) -> str:
+    return f"files.file.{file_id}"
+
+
+def file_move_to(folder_id: str) -> str:
+    return f"files.move_to.{folder_id}"
+
+
+def file_copy_to(folder_id: str) -> str:
+    return f"files.copy_to.{folder_id}"
+
+
+def save_attachment(attachment_id: str) -> str:
+    return f"mail.save.{attachment_id}"
+
+
+def save_to(folder_id: str) -> str:
+    return f"mail.save_to.{folder_id}"
+
+
 def scenario_ids(scenario: Scenario) -> set[str]:
     """Every element id that can appear while this scenario is played."""
     ids = set(SCREEN_IDS) | set(CHROME_IDS)
@@ -79,6 +147,35 @@ def scenario_ids(scenario: Scenario) -> set[str]:
         if mail.contacts:  # the address book button shows only when there is someone in it
             ids |= {"compose.contacts", "compose.contacts.cancel"}
             ids |= {contact(n) for n in range(1, len(mail.contacts) + 1)}
+    files = scenario.apps.files
+    folders = [f for f in files.folder_ids() if f != "trash"] if files else []
+    if files is not None:
+        ids |= FILES_STATIC_IDS | {file_folder(f) for f in files.folder_ids()}
+        ids |= {file_row(f) for f in files.file_ids()}
+        ids |= {file_move_to(f) for f in folders} | {file_copy_to(f) for f in folders}
+    if mail is not None and files is not None:
+        ids |= SAVE_IDS | {save_attachment(x) for x in mail.attachment_ids()} | {save_to(f) for f in folders}
+    browser = scenario.apps.browser
+    if browser is not None:
+        ids |= BROWSER_STATIC_IDS | {page_link(x) for x in browser.link_ids()}
+        ids |= {result(r) for r in browser.result_ids()}
+        for page in browser.pages:
+            for block in page.blocks:
+                kind = getattr(block, "type", "")
+                if kind == "search":
+                    ids |= {"browser.search", "browser.search.go"}
+                if kind != "form":
+                    continue
+                ids.add(form_submit(block.id))
+                for field in block.fields:
+                    ids.add(form_field(block.id, field.id))
+                    ids |= {field_option(block.id, field.id, o.id) for o in field.options}
+                    if field.policy:
+                        ids.add(field_policy(block.id, field.id))
+        if files is not None:
+            ids |= {pick_file(f) for f in files.file_ids()}
+    if scenario.persona is not None:
+        ids |= PERSONA_IDS
     return ids
 
 

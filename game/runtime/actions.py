@@ -189,6 +189,13 @@ class ChooseFile(Action):
 
 
 @dataclass(frozen=True)
+class OpenPolicy(Action):
+    name = "open_policy"
+    form: str
+    field: str
+
+
+@dataclass(frozen=True)
 class SubmitForm(Action):
     name = "submit_form"
     form: str
@@ -273,7 +280,7 @@ MAIL_ACTIONS: tuple[type[Action], ...] = (
     Attach, RemoveAttachment, Send, CloseDraft, MoveToFolder, Delete, Report, OpenAttachment, ClickLink,
 )
 BROWSER_ACTIONS: tuple[type[Action], ...] = (
-    EnterAddress, FollowLink, GoBack, GoForward, Search, OpenResult, SetField, ChooseFile, SubmitForm,
+    EnterAddress, FollowLink, GoBack, GoForward, Search, OpenResult, SetField, ChooseFile, OpenPolicy, SubmitForm,
 )
 FILES_ACTIONS: tuple[type[Action], ...] = (
     OpenFile, RenameFile, MoveFile, CopyFile, DeleteFile, RestoreFile, CreateFolder, SaveAttachment,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
@@ -33,6 +34,11 @@ class Location:
         return self.search_text is not None
 
 
+def _words(text: str) -> set[str]:
+    """The words of a text, lower case without accents, apart from punctuation (d'emploi: d, emploi)."""
+    return set(re.findall(r"\w+", fold(text)))
+
+
 def _bare(url: str) -> str:
     """An address as people type it: without scheme, www. or a trailing slash, ignoring case."""
     text = url.strip().lower()
@@ -56,6 +62,9 @@ class Browser:
                       for f in form.fields} for form in self.forms.values()}
         self.errors: dict[str, dict[str, str]] = {}  # per form, after the last submission
         self.submitted: dict[str, dict[str, Any]] = {}  # per form, the values of the last valid submission
+        # While replaying a log: the errors the submission being replayed had. A password is never logged,
+        # so its field is judged as it was then, not by the empty value the replay has.
+        self.logged_errors: dict[str, str] | None = None
 
     # --- queries -----------------------------------------------------------------------
     @property
@@ -81,10 +90,10 @@ class Browser:
 
     def match(self, text: str) -> SearchQuery | None:
         """The query whose words all appear in the text; the one with most words wins."""
-        words = set(fold(text).replace(",", " ").split())
+        words = _words(text)
         best = None
         for query in (self.app.search.queries if self.app.search else []):
-            wanted = {fold(w) for w in query.words}
+            wanted = set().union(*(_words(w) for w in query.words))
             if wanted <= words and (best is None or len(query.words) > len(best.words)):
                 best = query
         return best
@@ -227,6 +236,17 @@ class Browser:
         return [("file_chosen", {"form": form.id, "field": field.id, "file": state.id, "name": state.name,
                                  "kind": state.kind})]
 
+    def _do_open_policy(self, act: a.OpenPolicy):
+        form = self._form_here(act.form)
+        field = next((f for f in form.fields if f.id == act.field), None)
+        if field is None or field.policy is None:
+            raise Rejected("unknown_field")
+        return [("policy_opened", {"form": form.id, "field": field.id, "page": field.policy})]
+
+    def is_password(self, form_id: str, field_id: str) -> bool:
+        form = self.forms.get(form_id)
+        return form is not None and any(f.id == field_id and f.kind == "password" for f in form.fields)
+
     def logged_values(self, form: Form) -> dict[str, Any]:
         values = {}
         for field in form.fields:
@@ -244,7 +264,10 @@ class Browser:
         values = self.values[form.id]
         errors = {}
         for field in form.fields:
-            problem = field_error(field, values[field.id], self.file_kind(values[field.id]))
+            if field.kind == "password" and self.logged_errors is not None:
+                problem = self.logged_errors.get(field.id)
+            else:
+                problem = field_error(field, values[field.id], self.file_kind(values[field.id]))
             if problem:
                 errors[field.id] = problem
         self.errors[form.id] = errors
@@ -257,7 +280,7 @@ class Browser:
         self.submitted[form.id] = self.logged_values(form)  # no password, files by name: it goes to the log
         events: Events = [submitted]
         for message in form.on_submit.deliver:
-            if self.desktop.mail is not None:
+            if self.desktop.mail is not None and message in self.desktop.mail.pending:  # not again on a resubmit
                 events.append(self.desktop.mail.deliver(message))
         if form.on_submit.page is not None:
             events.extend(self._go(Location(page=form.on_submit.page), "submit"))

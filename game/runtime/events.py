@@ -28,7 +28,8 @@ SESSION_EVENTS: dict[str, dict[str, str | None]] = {
                         "folder": None, "attachment": "attachment", "link": None, "to": None, "cc": None,
                         "subject": None, "body": None, "as": None, "accommodation": None, "value": None,
                         "page": "page", "form": "form", "field": None, "file": None, "name": None,
-                        "address": None, "text": None, "query": "query", "result": "result"},
+                        "address": None, "text": None, "query": "query", "result": "result",
+                        "new_name": None, "parent": None, "folder_name": None, "file_name": None},
 }
 MAIL_EVENTS: dict[str, dict[str, str | None]] = {
     "message_opened": {"message": "message", "folder": "folder", "flags": None},
@@ -63,6 +64,7 @@ BROWSER_EVENTS: dict[str, dict[str, str | None]] = {
                       "url": None},
     "field_changed": {"form": "form", "field": None, "value": None, "length": None},
     "file_chosen": {"form": "form", "field": None, "file": None, "name": None, "kind": None},
+    "policy_opened": {"form": "form", "field": None, "page": "page"},
     "form_submitted": {"form": "form", "page": "page", "valid": None, "invalid": None, "errors": None,
                        "values": None},
 }

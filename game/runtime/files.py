@@ -126,11 +126,18 @@ class FileSystem:
         self._folder(act.folder)
         if act.folder == "trash" or state.folder == "trash":
             raise Rejected("in_trash")
+        def taken(name: str) -> bool:
+            return any(f.name.casefold() == name.casefold() and f.folder == act.folder for f in self.files.values())
+
         name = state.name
-        if any(f.name.casefold() == name.casefold() and f.folder == act.folder for f in self.files.values()):
+        if taken(name):
             stem, dot, ext = name.rpartition(".")
+            if not dot:
+                stem, ext = name, ""
             suffix = " - copie" if self.locale.startswith("fr") else " - copy"
-            name = f"{stem}{suffix}.{ext}" if dot else f"{name}{suffix}"
+            number = 1
+            while taken(name := f"{stem}{suffix}{f' ({number})' if number > 1 else ''}{dot}{ext}"):
+                number += 1
         copy = self.add_file(name, state.kind, state.size_kb, act.folder, state.content)
         return [("file_copied", {"file": state.id, "copy": copy.id, "name": copy.name, "to_folder": act.folder})]
 
@@ -157,7 +164,7 @@ class FileSystem:
         name = act.folder_name.strip()
         if not name:
             raise Rejected("empty_name")
-        if BAD_NAME.search(name):
+        if BAD_NAME.search(name) or name in (".", ".."):
             raise Rejected("invalid_name")
         if any(self.folder_name(f.id).casefold() == name.casefold() for f in self.subfolders(parent.id)):
             raise Rejected("name_taken")

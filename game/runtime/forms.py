@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 
@@ -29,9 +30,10 @@ def parse_date(text: str) -> date | None:
 
 def parse_number(text: str) -> float | None:
     try:
-        return float(text.strip().replace(" ", "").replace(",", "."))
+        number = float(text.strip().replace(" ", "").replace(",", "."))
     except ValueError:
         return None
+    return number if math.isfinite(number) else None  # float() also reads "nan" and "inf"
 
 
 def phone_digits(text: str) -> str:

@@ -22,6 +22,7 @@ _REBUILD: dict[str, Callable[[P], a.Action]] = {
     "field_changed": lambda p: a.SetField(p["form"], p["field"], "" if p["value"] is None else p["value"]),
     "file_chosen": lambda p: a.ChooseFile(p["form"], p["field"], p["file"]),
     "form_submitted": lambda p: a.SubmitForm(p["form"]),
+    "policy_opened": lambda p: a.OpenPolicy(p["form"], p["field"]),
     "file_opened": lambda p: a.OpenFile(p["file"]),
     "file_renamed": lambda p: a.RenameFile(p["file"], p["to_name"]),
     "file_moved": lambda p: a.MoveFile(p["file"], p["to_folder"]),

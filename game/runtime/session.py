@@ -173,7 +173,11 @@ class SessionEngine:
         return Outcome(True, events=events)
 
     def _reject(self, action: a.Action, reason: str) -> Outcome:
-        event = self._emit("action_rejected", {"action": action.name, "reason": reason, **action.fields()})
+        fields = action.fields()
+        browser = self.current.desktop.browser if self.current is not None else None
+        if isinstance(action, a.SetField) and browser is not None and browser.is_password(action.form, action.field):
+            fields["value"] = None  # a password is never written to the log, even when refused
+        event = self._emit("action_rejected", {"action": action.name, "reason": reason, **fields})
         return Outcome(False, reason=reason, events=[event])
 
     def _end_conditions_met(self, run: ScenarioRun) -> bool:
@@ -262,7 +266,14 @@ class SessionEngine:
                     engine.end_scenario(event.payload["outcome"])
             elif action is not None:
                 engine._replay_utc = event.utc  # what the action dates keeps the time it had
-                outcome = engine.apply(action)
+                browser = engine.current.desktop.browser if engine.current is not None else None
+                if browser is not None and event.type == "form_submitted":
+                    browser.logged_errors = dict(event.payload.get("errors") or {})
+                try:
+                    outcome = engine.apply(action)
+                finally:
+                    if browser is not None:
+                        browser.logged_errors = None
                 engine._replay_utc = None
                 logged = events[index:index + len(outcome.events)]
                 if (not outcome.accepted or len(logged) != len(outcome.events)

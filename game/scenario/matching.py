@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, Iterable
 
+from game.runtime.forms import parse_number
 from game.scenario.rules import EventMatch, StateCondition, Test
 
 
@@ -70,4 +71,9 @@ def fact_holds(fact: StateCondition, final: dict[str, Any]) -> bool:
                    for f in files.values())
     spec = fact.form_value
     values = ((final.get("browser") or {}).get("submitted") or {}).get(spec.form)
-    return values is not None and values.get(spec.field) == spec.equals
+    if values is None:
+        return False
+    value = values.get(spec.field)
+    if isinstance(value, str) and isinstance(spec.equals, (int, float)) and not isinstance(spec.equals, bool):
+        return parse_number(value) == spec.equals  # a number field keeps what was typed: "25" or "25,0" is 25
+    return value == spec.equals

@@ -120,6 +120,10 @@ class GameApp:
         kept = self.focus.focused_id if keep_focus else None
         if self.scene is not None:
             self.scene.before_rebuild()
+        if self.dialog is not None:  # what was typed in a dialog survives its rebuild
+            for spec in self.dialog.fields:
+                if spec.id in self.widgets.fields:
+                    spec.value = self.widgets.fields[spec.id].get()
         self.widgets.clear()
         if self.scene is not None:
             self.scene.build(self.widgets)
@@ -132,6 +136,13 @@ class GameApp:
             return
         initial = self.scene.initial_focus if self.scene else None
         self.focus.restore(preferred, kept=kept, fallback=initial)
+
+    def dialog_value(self, field_id: str) -> str:
+        """What is typed in a field of the open dialog."""
+        if field_id in self.widgets.fields:
+            return self.widgets.fields[field_id].get()
+        spec = next((f for f in (self.dialog.fields if self.dialog else []) if f.id == field_id), None)
+        return spec.value if spec else ""
 
     def defer(self, callback) -> None:
         """Run after the current frame's events (a screen change found while rebuilding another)."""

@@ -21,6 +21,15 @@ class DialogButton:
 
 
 @dataclass
+class DialogField:
+    """A one-line text entry in a dialog (a file's new name)."""
+
+    id: str
+    label: str
+    value: str = ""
+
+
+@dataclass
 class Dialog:
     id: str
     title: str
@@ -29,6 +38,7 @@ class Dialog:
     long_text: bool = False  # documents and briefs: a scrolling view instead of wrapped lines
     focus: str | None = None  # element focused when the dialog opens (default: its first button)
     escape: str | None = None  # the button Escape presses (closing without a choice); None: Escape does nothing
+    fields: list[DialogField] = field(default_factory=list)
 
 
 def build_dialog(dialog: Dialog, w: Widgets) -> None:
@@ -44,11 +54,13 @@ def build_dialog(dialog: Dialog, w: Widgets) -> None:
     buttons_h = (button_rects[-1].bottom if button_rects else 0)
     text_lines = m.wrap(dialog.text, inner) if dialog.text else []
     text_h = len(text_lines) * m.line()
-    room = screen_h - 2 * m.gap - title_h - buttons_h - 4 * m.px(16)
+    field_label_h = {f.id: len(m.wrap(f.label, inner, bold=True)) * m.line(bold=True) for f in dialog.fields}
+    fields_h = sum(h + m.pad // 2 + m.button_h + m.px(16) for h in field_label_h.values())
+    room = screen_h - 2 * m.gap - title_h - buttons_h - fields_h - 4 * m.px(16)
     long_text = dialog.long_text or text_h > room
     if long_text:
         text_h = min(room, max(text_h + 2 * m.px(12), 4 * m.line()))
-    height = m.px(16) * 4 + title_h + text_h + buttons_h
+    height = m.px(16) * 4 + title_h + text_h + fields_h + buttons_h
     rect = pygame.Rect((screen_w - width) // 2, max(m.gap, (screen_h - height) // 2), width, height)
     panel = w.panel(rect, "#dialog", layer=25)
     x, y = m.px(24), m.px(16)  # relative to the dialog
@@ -62,6 +74,13 @@ def build_dialog(dialog: Dialog, w: Widgets) -> None:
         else:
             w.label(f"{dialog.id}.text", dialog.text, rect.x + x, rect.y + y, inner, scope=DIALOG, container=panel)
         y += text_h + m.px(16)
+    for spec in dialog.fields:
+        w.label(f"{spec.id}.label", spec.label, rect.x + x, rect.y + y, inner, bold=True, scope=DIALOG,
+                container=panel)
+        y += field_label_h[spec.id] + m.pad // 2
+        w.text_field(spec.id, spec.label, pygame.Rect(x, y, inner, m.button_h), spec.value, scope=DIALOG,
+                     container=panel)
+        y += m.button_h + m.px(16)
     for button, place in zip(dialog.buttons, button_rects):
         w.button(button.id, button.text, place.move(x, y), button.on_activate, style=button.style, scope=DIALOG,
                  container=panel)

@@ -14,7 +14,8 @@ import pygame
 from game import element_ids as ids
 from game.runtime import actions as a
 from game.runtime.mailbox import Draft, Mailbox, MessageState
-from game.ui.dialog import Dialog, DialogButton
+from game.ui.app_view import AppView
+from game.ui.dialog import Dialog, DialogButton, DialogField
 from game.ui.elements import Element
 from game.ui.layout import flow, font
 from game.ui.theme import row_colours
@@ -30,13 +31,22 @@ def format_time(iso: str, t) -> str:
     return t("mail.date", day=moment.day, month=t(f"month.{moment.month}"), time=moment.strftime("%H:%M"))
 
 
+def folder_label(files, folder_id: str, t) -> str:
+    """A file manager folder's name: built-in ones from the catalogue, others as named."""
+    if folder_id in ("documents", "downloads", "desktop", "trash"):
+        return t(f"files.folder.{folder_id}")
+    return files.folder_name(folder_id)
+
+
 def split_addresses(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in re.split(r"[,;]", text) if x.strip())
 
 
-class MailView:
+class MailView(AppView):
+    name = "mail"
+
     def __init__(self, app):
-        self.app = app
+        super().__init__(app)
         self.folder = "inbox"
         self.scroll = 0
         self.page = "list"  # list, message (narrow layout only), compose
@@ -66,8 +76,9 @@ class MailView:
     def box(self) -> Mailbox:
         return self.app.session.engine.current.mailbox
 
-    def t(self, key: str, **values) -> str:
-        return self.app.t(key, **values)
+    def taskbar_label(self) -> str:
+        unread = self.box.unread("inbox")
+        return self.t("app.mail.unread", n=unread) if unread else self.t("app.mail")
 
     def _open_draft(self) -> Draft | None:
         box = self.box
@@ -295,10 +306,14 @@ class MailView:
             w.button(element_id, text, place, callback, style="#secondary" if element_id != "mail.reply" else "#primary")
         y = rects[-1].bottom + m.gap
         extra = []
+        can_save = self.app.session.engine.current.desktop.files is not None
         for att_id in msg.attachments:
             att = self.box.attachments[att_id]
             text = self.t("mail.attachment", name=att.name, size=att.size_kb)
             extra.append((ids.attachment(att_id), text, lambda i=att_id: self.open_attachment(msg.id, i), None))
+            if can_save:
+                extra.append((ids.save_attachment(att_id), self.t("mail.save", name=att.name),
+                              lambda i=att_id: self.ask_save(msg.id, i), None))
         for link_id in msg.links:
             link = self.box.links[link_id]
             text = self.t("mail.link", text=link.text[self.app.locale])
@@ -410,20 +425,12 @@ class MailView:
             self.app.focus.restore(ids.message(target))
 
     # --- what the participant does -----------------------------------------------------------
-    def act(self, action: a.Action, refresh: bool = True):
-        outcome = self.app.act(action)
-        if outcome.scenario_completed:
-            self.app.scene.scenario_over()
-        elif refresh and self.app.dialog is None:
-            self.app.rebuild()
-        return outcome
-
     def choose_folder(self, folder_id: str) -> None:
         self.folder, self.scroll, self.page = folder_id, 0, "list"
         self.list_area.offset = 0
         self.app.rebuild()
 
-    def show_inbox(self) -> None:
+    def on_taskbar(self) -> None:
         if self.page == "compose":
             return
         self.choose_folder("inbox")
@@ -528,6 +535,33 @@ class MailView:
             DialogButton("dialog.original.close", self.t("close"), lambda: self.app.close_dialog("compose.original"))],
             long_text=True, escape="dialog.original.close"))
 
+    def ask_save(self, message_id: str, att_id: str, folder: str = "documents") -> None:
+        """Save an attachment into the file manager: choose the folder, keep or change the name."""
+        files = self.app.session.engine.current.desktop.files
+        name = self.app.dialog_value("mail.save.name") if self.app.dialog else self.box.attachments[att_id].name
+
+        def choose(folder_id: str) -> None:
+            self.ask_save(message_id, att_id, folder_id)
+
+        def save() -> None:
+            file_name = self.app.dialog_value("mail.save.name")
+            self.app.dialog = None
+            outcome = self.act(a.SaveAttachment(message_id, att_id, folder, file_name), refresh=False)
+            if outcome.accepted and not outcome.scenario_completed:
+                self.app.show_notice(self.t("saved.title"), self.t("saved.text", name=outcome.events[0].payload["name"],
+                                                                   folder=folder_label(files, folder, self.t)))
+
+        choices = [DialogButton(ids.save_to(f), folder_label(files, f, self.t), lambda f=f: choose(f),
+                                "#primary" if f == folder else "#secondary")
+                   for f in files.folders if f != "trash"]
+        self.app.show_dialog(Dialog(
+            "dialog.save", self.t("save.title"), self.t("save.text", folder=folder_label(files, folder, self.t)),
+            [*choices, DialogButton("mail.save.ok", self.t("save.ok"), save),
+             DialogButton("mail.save.cancel", self.t("cancel"), lambda: self.app.close_dialog(ids.save_attachment(att_id)),
+                          "#secondary")],
+            fields=[DialogField("mail.save.name", self.t("save.name"), name)], escape="mail.save.cancel",
+            focus=ids.save_to(folder)))
+
     def ask_contact(self) -> None:
         """The address book: choosing someone adds their address to "To"."""
         if self.commit_fields():
@@ -592,6 +626,8 @@ class MailView:
         outcome = self.act(a.ClickLink(message_id, link_id), refresh=False)
         if not outcome.accepted or outcome.scenario_completed:
             return
+        if any(e.type in ("page_visited", "page_not_found") for e in outcome.events):
+            return  # a site of the scenario: the browser shows it
         url = self.box.links[link_id].url
         self.app.show_dialog(Dialog("dialog.link", self.t("link.title"), self.t("link.text", url=url), [
             DialogButton("dialog.link.close", self.t("close"), lambda: self.app.close_dialog(ids.link(link_id)))],

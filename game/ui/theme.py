@@ -26,6 +26,8 @@ def theme_dict(name: str, scale: int) -> dict:
         for element_type in ELEMENT_TYPES:
             block = theme.setdefault(element_type, {})
             block.setdefault("font", dict(default_font))
+    if "#check" in theme:  # a check box's text starts after the box we draw, which grows with the text
+        theme["#check"].setdefault("misc", {})["text_horiz_alignment_padding"] = str(round(48 * scale / 100))
     for block in theme.values():
         font = block.get("font") if isinstance(block, dict) else None
         if font:

@@ -12,16 +12,33 @@ from game.ui.mail_view import MailView
 from game.ui.scenes.base import Scene
 
 
+APP_ORDER = ("mail", "browser", "files")
+
+
 class PlayerScene(Scene):
     def __init__(self, app):
         super().__init__(app)
-        self.mail = MailView(app)
+        from game.ui.browser_view import BrowserView
+        from game.ui.files_view import FilesView
+
+        present = self.run.loaded.scenario.apps.names()
+        makers = {"mail": MailView, "browser": BrowserView, "files": FilesView}
+        self.views = {name: makers[name](app) for name in APP_ORDER if name in present}
+        self.current = next(iter(self.views))
         self.bar_h = 0
         self.taskbar_h = 0
 
     @property
+    def view(self):
+        return self.views[self.current]
+
+    @property
+    def mail(self) -> MailView:
+        return self.views["mail"]
+
+    @property
     def initial_focus(self) -> str | None:  # type: ignore[override]
-        return self.mail.initial_focus()
+        return self.view.initial_focus()
 
     @property
     def run(self):
@@ -54,30 +71,80 @@ class PlayerScene(Scene):
         for element_id, text, rect, callback, style in reversed(placed):
             w.button(element_id, text, rect, callback, style=style)
         area = pygame.Rect(0, self.bar_h, screen_w, screen_h - self.bar_h - self.taskbar_h)
-        if self.run.mailbox is not None:
-            self.mail.build(w, area)
-        task = self.t("app.mail")
-        w.button("taskbar.mail", task, pygame.Rect(m.pad, screen_h - self.taskbar_h + m.pad, m.button_w(task),
-                                                   m.button_h), self.mail.show_inbox, style="#task",
-                 speakable=self.t("app.mail.speakable"))
+        self.view.build(w, area)
+        self._build_taskbar(w, screen_w, screen_h)
+
+    def _build_taskbar(self, w, screen_w: int, screen_h: int) -> None:
+        m = w.m
+        x, y = m.pad, screen_h - self.taskbar_h + m.pad
+        for name, view in self.views.items():
+            text = view.taskbar_label()
+            shown = name == self.current
+            w.button(f"taskbar.{name}", text, pygame.Rect(x, y, m.button_w(text), m.button_h),
+                     lambda name=name: self.switch(name), style="#task_current" if shown else "#task",
+                     speakable=self.t(f"app.{name}.speakable") + (f" ({self.t('selected')})" if shown else ""))
+            x += m.button_w(text) + m.gap
+        if self.run.loaded.scenario.persona is not None:
+            text = self.t("persona.button")
+            w.button("taskbar.persona", text, pygame.Rect(screen_w - m.pad - m.button_w(text), y, m.button_w(text),
+                                                          m.button_h), self.show_persona, style="#task")
+
+    def switch(self, name: str) -> None:
+        """Bring an app to the front; its own button when in front goes back to its start (the inbox...)."""
+        if name == self.current:
+            self.view.on_taskbar()
+            return
+        if self.view.commit_fields():
+            return
+        self.current = name
+        self.app.rebuild(preferred=self.view.initial_focus(), keep_focus=False)
+
+    def act(self, action: a.Action, refresh: bool = True):
+        """An action from an app: the end screen if it met the end conditions, the other app if it went there."""
+        outcome = self.app.act(action)
+        if outcome.scenario_completed:
+            self.scenario_over()
+            return outcome
+        kinds = {e.type: e.payload for e in outcome.events}
+        if "browser" in self.views and any(kinds.get(k, {}).get("via") == "mail"
+                                           for k in ("page_visited", "page_not_found")):
+            self.current = "browser"
+            self.app.rebuild(preferred=self.view.initial_focus(), keep_focus=False)
+        elif "compose_started" in kinds and isinstance(action, a.FollowLink) and "mail" in self.views:
+            self.mail.page = "compose"
+            self.current = "mail"
+            self.app.rebuild(preferred="compose.subject", keep_focus=False)
+        elif refresh and self.app.dialog is None:
+            self.app.rebuild()
+        return outcome
 
     def draw_background(self, surface: pygame.Surface) -> None:
         screen_w, screen_h = LOGICAL_SIZE
         pygame.draw.rect(surface, "#DCE3EC", (0, 0, screen_w, self.bar_h))
         pygame.draw.line(surface, "#C5CDD6", (0, self.bar_h - 1), (screen_w, self.bar_h - 1))
         pygame.draw.rect(surface, "#243447", (0, screen_h - self.taskbar_h, screen_w, self.taskbar_h))
-        self.mail.draw_background(surface)
+        self.view.draw_background(surface)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         if not self.app.tree.dialog_open:
-            self.mail.draw_overlay(surface)
+            self.view.draw_overlay(surface)
 
     def before_rebuild(self) -> None:
         if self.run is not None and self.run.outcome is None:
-            self.mail.commit_fields()
+            self.view.commit_fields()
 
     def handle_event(self, event: pygame.event.Event) -> bool:
-        return self.mail.handle_event(event)
+        return self.view.handle_event(event)
+
+    def show_persona(self) -> None:
+        persona = self.run.loaded.scenario.persona
+        self.app.act(a.OpenPersona())
+        lines = [self.t("persona.name", value=persona.name), self.t("persona.email", value=persona.email),
+                 self.t("persona.phone", value=persona.phone), self.t("persona.address", value=persona.address),
+                 self.t("persona.birth_date", value=persona.birth_date), "", self.t("persona.note")]
+        self.app.show_dialog(Dialog("dialog.persona", self.t("persona.title"), "\n".join(lines), [
+            DialogButton("dialog.persona.close", self.t("close"), lambda: self.app.close_dialog("taskbar.persona"))],
+            escape="dialog.persona.close"))
 
     # --- the participant's controls ----------------------------------------------------
     def show_help(self) -> None:
@@ -99,7 +166,7 @@ class PlayerScene(Scene):
             focus="dialog.done.cancel", escape="dialog.done.cancel"))
 
     def confirm_done(self) -> None:
-        if self.mail.commit_fields():
+        if self.view.commit_fields():
             return  # what was typed met the end conditions: the scenario is already over
         self.app.session.engine.end_scenario("ended_by_participant")
         self.scenario_over()
