@@ -78,3 +78,12 @@ def test_unknown_element_in_a_step_is_one_clear_line(tmp_path, capsys):
     assert code == 2
     assert "4:12: steps[1].click: no element 'mail.message.nope'" in err
     assert "Traceback" not in err
+
+
+def test_shipped_scenarios_state_their_difficulty_and_cover_three_levels():
+    from game.sessions import scenario_library
+
+    library = scenario_library([SCENARIOS])
+    levels = {loaded.id: loaded.scenario.difficulty for loaded in library.values()}
+    assert None not in levels.values(), levels
+    assert set(levels.values()) == {"foundation", "intermediate", "advanced"} or len(levels) < 8

@@ -46,11 +46,21 @@ def _passes(value: Any, test: Any) -> bool:
     raise AssertionError(f"unhandled operator {op}")
 
 
+def field_value(payload: dict[str, Any], name: str) -> Any:
+    """A payload field; a dotted name reaches inside (values.email: the email field of a submitted form)."""
+    value: Any = payload
+    for part in name.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
 def matches(match: EventMatch, event: dict[str, Any]) -> bool:
     if event.get("type") != match.event:
         return False
     payload = event.get("payload") or {}
-    return all(_passes(payload.get(name), test) for name, test in match.where.items())
+    return all(_passes(field_value(payload, name), test) for name, test in match.where.items())
 
 
 def first_match(match: EventMatch, events: Iterable[dict[str, Any]]) -> dict[str, Any] | None:

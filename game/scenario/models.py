@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.scenario.browser import BrowserApp
@@ -45,7 +47,11 @@ class Scenario(BaseModel):
     brief: LocaleText = Field(description="What the participant is asked to do, in plain words")
     competences: list[CompetenceId] = Field(min_length=1, description="DigComp 2.2 competences targeted")
     estimated_minutes: int = Field(ge=1, le=60)
+    difficulty: Literal["foundation", "intermediate", "advanced"] | None = Field(
+        default=None, description="DigComp 2.2 level group the task is written for (foundation 1-2, intermediate 3-4, advanced 5-6)")
     apps: Apps
     persona: Persona | None = Field(default=None, description="Fictional identity shown on the desktop")
+    start_app: Literal["mail", "browser", "files"] | None = Field(
+        default=None, description="App in front when the scenario starts (default: the first of mail, browser, files)")
     end: EndConditions
     evidence: list[EvidenceRule] = Field(min_length=1)

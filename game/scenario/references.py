@@ -77,6 +77,8 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
                        f"message id {message.id!r} is kept for messages the participant writes (d1, d2, ...)", False)
             if message.folder not in known["folder"]:
                 yield base + ("messages", i, "folder"), _unknown("folder", message.folder, known), False
+    if scenario.start_app is not None and scenario.start_app not in scenario.apps.names():
+        yield ("start_app",), f"start_app {scenario.start_app!r} is not among the scenario's apps", False
     yield from _browser_findings(scenario, known)
     yield from _files_findings(scenario)
     if scenario.persona is None and scenario.apps.browser is not None and any(
@@ -152,6 +154,11 @@ def _check_match(match: EventMatch, loc: Loc, scenario: Scenario, known: dict[st
         yield loc + ("event",), f"event {match.event!r} needs the {app!r} app, which this scenario does not have", False
     for name, test in match.where.items():
         where = loc + ("where", name)
+        if "." in name:  # inside a field (values.email): the outer field must exist
+            outer = name.split(".")[0]
+            if outer not in fields:
+                yield where, f"event {match.event!r} has no field {outer!r} (fields: {', '.join(sorted(fields))})", True
+            continue
         if name not in fields:
             allowed = ", ".join(sorted(fields)) or "none"
             yield where, f"event {match.event!r} has no field {name!r} (fields: {allowed})", True

@@ -24,7 +24,8 @@ class PlayerScene(Scene):
         present = self.run.loaded.scenario.apps.names()
         makers = {"mail": MailView, "browser": BrowserView, "files": FilesView}
         self.views = {name: makers[name](app) for name in APP_ORDER if name in present}
-        self.current = next(iter(self.views))
+        start = self.run.loaded.scenario.start_app
+        self.current = start if start in self.views else next(iter(self.views))
         self.bar_h = 0
         self.taskbar_h = 0
 
