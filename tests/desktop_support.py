@@ -229,6 +229,12 @@ def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+def value_position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
+    """Where the value of `key: value` starts (the nth occurrence of the needle)."""
+    line, col = position(text, needle, nth)
+    return line, col + needle.index(": ") + 2
+
+
 def write_scenario(folder: Path, text: str = APPLY_ONLINE, name: str = "apply-online.yaml") -> LoadedScenario:
     path = folder / name
     path.write_text(text, encoding="utf-8")
