@@ -3,7 +3,8 @@
     python benchmarks/frame.py --json
 
 Cases at 1280x720 under SDL's dummy driver: the mail client idle, typing into a message,
-and scrolling a 200-message folder. Targets (issue 2): every p99 <= 8 ms, idle CPU <= 2 % of
+scrolling a 200-message folder; a browser page with a 30-field form (idle, typing, scrolling);
+a file manager folder of 500 files (scrolling). Targets (issue 2): every p99 <= 8 ms, idle CPU <= 2 % of
 one core over 10 s, start <= 1.5 s, peak RSS <= 150 MB.
 """
 
@@ -48,6 +49,35 @@ def big_mailbox_scenario(n: int = 200):
         "evidence": [{"observable": "sent", "competence": "2.1", "rule": "happened", "event": "message_sent"}],
     })
     return LoadedScenario(scenario=scenario, path=Path("bench.yaml"), content_hash="0" * 64)
+
+
+def web_and_files_scenario(fields: int = 30, files: int = 500):
+    """A browser page with a form of `fields` fields and a folder of `files` files, built in memory."""
+    from game.scenario.loader import LoadedScenario
+    from game.scenario.models import Scenario
+
+    def text(fr: str, en: str) -> dict:
+        return {"fr-CA": fr, "en-CA": en}
+
+    form = {"type": "form", "id": "long", "submit": text("Envoyer", "Send"), "fields": [
+        {"id": f"q{i}", "kind": "textarea" if i % 10 == 9 else "text", "required": False,
+         "label": text(f"Question {i + 1} : votre réponse", f"Question {i + 1}: your answer")} for i in range(fields)]}
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=timezone(timedelta(hours=-5)))
+    scenario = Scenario.model_validate({
+        "id": "bench.web-files", "version": 1, "title": text("Banc d'essai", "Benchmark"),
+        "brief": text("Essai.", "Test."), "competences": ["1.3"], "estimated_minutes": 5, "start_app": "browser",
+        "apps": {
+            "browser": {"home": "form", "pages": [{"id": "form", "url": "https://www.formulaire.example/",
+                                                   "title": text("Formulaire", "Form"),
+                                                   "blocks": [{"type": "heading", "text": text("Long", "Long")},
+                                                              form]}]},
+            "files": {"files": [{"id": f"doc{i}", "name": f"document-{i:03d}.pdf", "kind": "pdf",
+                                 "modified": (start + timedelta(hours=i)).isoformat()} for i in range(files)]},
+        },
+        "end": {"all": [{"event": "form_submitted"}]},
+        "evidence": [{"observable": "sent", "competence": "1.3", "rule": "happened", "event": "form_submitted"}],
+    })
+    return LoadedScenario(scenario=scenario, path=Path("bench-web.yaml"), content_hash="1" * 64)
 
 
 def make_app(tmp: Path, loaded):
@@ -127,6 +157,51 @@ def frame_cases() -> dict:
     return results
 
 
+def web_and_files_cases(app, clock) -> dict:
+    """A page with a 30-field form (typing, scrolling) and a 500-file folder (scrolling)."""
+    import pygame
+
+    from game.ui import input_events as ev
+
+    results = {}
+    browser = app.scene.view
+    timed_frames(app, clock, 20, lambda i: [])
+    results["browser_form_idle"] = summary(timed_frames(app, clock, 300, lambda i: []))
+    centre = (browser.page_area.clip.right - 3, browser.page_area.clip.centery)
+    pygame.event.post(ev.wheel_event(0, centre)[0])
+    app.frame(pygame.event.get())
+
+    def wheel(i):
+        return ev.wheel_event(-1 if (i // 40) % 2 == 0 else 1, centre)[1:]
+
+    results["browser_form_scrolling"] = summary(timed_frames(app, clock, 300, wheel))
+    app.focus.focus(app.tree.get("browser.field.long.q14"))
+    text = "Je travaille de jour, du lundi au vendredi. "
+    results["browser_form_typing"] = summary(timed_frames(app, clock, 300, lambda i: ev.text_events(text[i % len(text)])))
+    app.scene.switch("files")
+    files = app.scene.view
+    app.frame(pygame.event.get())
+    spot = files.list_rect.center
+    pygame.event.post(ev.wheel_event(0, spot)[0])
+    app.frame(pygame.event.get())
+
+    def file_wheel(i):
+        return ev.wheel_event(-1 if (i // 100) % 2 == 0 else 1, spot)[1:]
+
+    results["files_scrolling_500"] = summary(timed_frames(app, clock, 300, file_wheel))
+    return results
+
+
+def web_frame_cases() -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["NUMPLUS_DATA_DIR"] = tmp
+        app, clock = make_app(Path(tmp), web_and_files_scenario())
+        results = web_and_files_cases(app, clock)
+        app.close()
+    results["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return results
+
+
 def idle_child(seconds: float) -> dict:
     """Run the real event loop with nothing happening and measure the CPU it uses."""
     import pygame
@@ -172,7 +247,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON (the only output format)")
     parser.add_argument("--idle-seconds", type=float, default=10.0)
-    parser.add_argument("--child", choices=["idle", "start", "frames"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["idle", "start", "frames", "web"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "idle":
         print(json.dumps(idle_child(args.idle_seconds)))
@@ -182,6 +257,9 @@ def main() -> int:
         return 0
     if args.child == "frames":
         print(json.dumps(frame_cases()))
+        return 0
+    if args.child == "web":
+        print(json.dumps(web_frame_cases()))
         return 0
 
     def child(kind: str) -> dict:
@@ -193,15 +271,21 @@ def main() -> int:
         return data
 
     frames = child("frames")
+    web = child("web")
     start = child("start")
     idle = child("idle")
     result = {
         "mail_idle": frames["mail_idle"],
         "typing": frames["typing"],
         "scrolling_200_messages": frames["scrolling_200_messages"],
+        "browser_form_idle": web["browser_form_idle"],
+        "browser_form_typing": web["browser_form_typing"],
+        "browser_form_scrolling": web["browser_form_scrolling"],
+        "files_scrolling_500": web["files_scrolling_500"],
         "idle_cpu_percent": idle["idle_cpu_percent"],
         "start_s": round(start["_wall_s"], 3),
         "peak_rss_mb": frames["peak_rss_mb"],
+        "browser_files_peak_rss_mb": web["peak_rss_mb"],
         "targets": {"p99_ms": 8, "idle_cpu_percent": 2, "start_s": 1.5, "peak_rss_mb": 150},
     }
     print(json.dumps(result, indent=2))
