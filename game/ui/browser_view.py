@@ -20,6 +20,7 @@ from game.ui.dialog import Dialog, DialogButton
 from game.ui.elements import Element
 from game.ui.layout import flow, font
 from game.ui.mail_view import folder_label
+from game.ui.rows import TextCache
 from game.ui.scroll import ScrollArea
 
 TEXT_KINDS = ("text", "email", "phone", "postal_code", "date", "number", "password", "textarea")
@@ -39,7 +40,7 @@ class BrowserView(AppView):
         self.cells: list[Element] = []  # frames we draw: table cells, image places
         self.lock: tuple[pygame.Rect, bool] | None = None
         self.shown_location = None
-        self._text_cache: dict[tuple, pygame.Surface] = {}
+        self._text_cache = TextCache()
 
     @property
     def browser(self) -> Browser:
@@ -300,12 +301,7 @@ class BrowserView(AppView):
 
     # --- drawing ----------------------------------------------------------------------
     def _text(self, text: str, colour: str, bold: bool = False) -> pygame.Surface:
-        key = (text, colour, bold, self.app.metrics.body_px)
-        if key not in self._text_cache:
-            if len(self._text_cache) > 1000:
-                self._text_cache.clear()
-            self._text_cache[key] = font(self.app.metrics.body_px, bold).render(text, True, colour)
-        return self._text_cache[key]
+        return self._text_cache.get(text, self.app.metrics.body_px, colour, bold)
 
     def draw_background(self, surface: pygame.Surface) -> None:
         m = self.app.metrics

@@ -15,10 +15,10 @@ from game.runtime.files import FileState, FileSystem
 from game.ui.app_view import AppView
 from game.ui.dialog import Dialog, DialogButton, DialogField
 from game.ui.elements import Element
-from game.ui.layout import flow, font
+from game.ui.layout import flow
 from game.ui.mail_view import folder_label
 from game.ui.scroll import ScrollArea
-from game.ui.theme import row_colours
+from game.ui.rows import TextCache, draw_rows
 
 WHEEL_ROWS = 3
 
@@ -34,7 +34,7 @@ class FilesView(AppView):
         self.list_rect = pygame.Rect(0, 0, 0, 0)
         self.rows: list[tuple[Element, list[tuple[str, bool]], bool]] = []
         self.list_area = ScrollArea()  # at large text the whole view is one scrolling page
-        self._text_cache: dict[tuple, pygame.Surface] = {}
+        self._text_cache = TextCache()
 
     @property
     def fs(self) -> FileSystem:
@@ -200,27 +200,7 @@ class FilesView(AppView):
 
     # --- drawing ----------------------------------------------------------------------
     def draw_background(self, surface: pygame.Surface) -> None:
-        m = self.app.metrics
-        look = row_colours(self.app.settings.theme)
-        for element, lines, selected in self.rows:
-            if not element.visible:
-                continue
-            rect = element.rect
-            hovered = rect.collidepoint(self.app.pointer) and not self.app.tree.dialog_open
-            background = look["selected_bg"] if selected else look["hovered_bg"] if hovered else look["normal_bg"]
-            pygame.draw.rect(surface, background, rect)
-            pygame.draw.rect(surface, look["selected_border"] if selected else look["normal_border"], rect,
-                             2 if selected else 1)
-            y = rect.y + m.pad // 2
-            for text, bold in lines:
-                colour = look["normal_text"] if bold else look["muted_text"]
-                key = (text, bold, colour, m.body_px)
-                if key not in self._text_cache:
-                    if len(self._text_cache) > 3000:
-                        self._text_cache.clear()
-                    self._text_cache[key] = font(m.body_px, bold).render(text, True, colour)
-                surface.blit(self._text_cache[key], (rect.x + m.hpad, y))
-                y += m.line(bold=bold)
+        draw_rows(surface, self.app, self.rows, self._text_cache)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         if self.app.metrics.narrow:

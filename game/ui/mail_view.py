@@ -17,8 +17,8 @@ from game.runtime.mailbox import Draft, Mailbox, MessageState
 from game.ui.app_view import AppView
 from game.ui.dialog import Dialog, DialogButton, DialogField
 from game.ui.elements import Element
-from game.ui.layout import flow, font
-from game.ui.theme import row_colours
+from game.ui.layout import flow
+from game.ui.rows import TextCache, draw_rows
 from game.ui.scroll import ScrollArea
 
 WHEEL_ROWS = 3
@@ -54,7 +54,7 @@ class MailView(AppView):
         self.separators: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self._built_fields = False
         self.rows: list[tuple[Element, list[tuple[str, bool]], bool]] = []  # drawn by us, in list order
-        self._text_cache: dict[tuple, pygame.Surface] = {}
+        self._text_cache = TextCache()
         self.reading_area = ScrollArea()
         self.compose_area = ScrollArea()
         self.list_area = ScrollArea()
@@ -244,34 +244,6 @@ class MailView(AppView):
         if focused and focused.startswith("mail.message."):
             self.app.focus.restore(kept=focused)
 
-    def _draw_rows(self, surface: pygame.Surface) -> None:
-        m = self.app.metrics
-        look = row_colours(self.app.settings.theme)
-        for element, lines, selected in self.rows:
-            if not element.visible:
-                continue
-            rect = element.rect
-            hovered = rect.collidepoint(self.app.pointer) and not self.app.tree.dialog_open
-            background = look["selected_bg"] if selected else look["hovered_bg"] if hovered else look["normal_bg"]
-            pygame.draw.rect(surface, background, rect)
-            pygame.draw.rect(surface, look["selected_border"] if selected else look["normal_border"], rect,
-                             2 if selected else 1)
-            y = rect.y + m.pad // 2
-            for text, bold in lines:
-                surface.blit(self._text_surface(text, bold, look["normal_text"] if bold else look["muted_text"]),
-                             (rect.x + m.hpad, y))
-                y += m.line(bold=bold)
-
-    def _text_surface(self, text: str, bold: bool, colour: str) -> pygame.Surface:
-        key = (text, bold, colour, self.app.metrics.body_px)
-        cached = self._text_cache.get(key)
-        if cached is None:
-            if len(self._text_cache) > 2000:
-                self._text_cache.clear()
-            cached = font(self.app.metrics.body_px, bold).render(text, True, colour)
-            self._text_cache[key] = cached
-        return cached
-
     def _build_reading(self, w, rect: pygame.Rect, paged: bool = False) -> None:
         m = w.m
         msg = self.box.messages.get(self.box.opened) if self.box.opened else None
@@ -374,7 +346,7 @@ class MailView(AppView):
     def draw_background(self, surface: pygame.Surface) -> None:
         for start, end in self.separators:
             pygame.draw.line(surface, "#C5CDD6", start, end, 2)
-        self._draw_rows(surface)
+        draw_rows(surface, self.app, self.rows, self._text_cache)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         if self.active_area is not None:
