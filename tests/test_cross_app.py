@@ -20,7 +20,14 @@ from game.scenario.rules import StateCondition
 from game.sessions import PlaySession
 from game.store import EventStore
 from scoring.evidence import observables
-from tests.desktop_support import APPLY_ONLINE, GOOD_VALUES, SCENARIO_ID, Play, edited, write_scenario
+from tests.desktop_support import (
+    APPLY_ONLINE,
+    GOOD_VALUES,
+    SCENARIO_ID,
+    Play,
+    edited,
+    write_scenario,
+)
 
 CV_NAME = "CV Alex Tremblay.pdf"
 

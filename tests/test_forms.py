@@ -7,7 +7,13 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from game.runtime.forms import field_error, parse_date, parse_number, password_problem, password_strength
+from game.runtime.forms import (
+    field_error,
+    parse_date,
+    parse_number,
+    password_problem,
+    password_strength,
+)
 from game.scenario.browser import FormField, PasswordRules
 
 LABEL = {"fr-CA": "Champ", "en-CA": "Field"}

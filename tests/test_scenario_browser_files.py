@@ -11,7 +11,14 @@ import pytest
 from game.scenario.browser import FIELD_KINDS, FormField
 from game.scenario.files import FILE_KINDS
 from game.scenario.source import Problem
-from tests.desktop_support import APPLY_ONLINE, edited, position, problems_of, value_position, write_scenario
+from tests.desktop_support import (
+    APPLY_ONLINE,
+    edited,
+    position,
+    problems_of,
+    value_position,
+    write_scenario,
+)
 
 PAGES = "apply, jobs, privacy, search, thanks"
 
