@@ -168,7 +168,8 @@ def scenario_ids(scenario: Scenario) -> set[str]:
                     continue
                 ids.add(form_submit(block.id))
                 for field in block.fields:
-                    ids.add(form_field(block.id, field.id))
+                    if field.kind not in ("select", "radio"):  # those show one button per option instead
+                        ids.add(form_field(block.id, field.id))
                     ids |= {field_option(block.id, field.id, o.id) for o in field.options}
                     if field.policy:
                         ids.add(field_policy(block.id, field.id))

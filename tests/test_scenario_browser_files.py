@@ -81,7 +81,7 @@ def test_two_pages_with_the_same_address(tmp_path):
     text = edited(APPLY_ONLINE, "url: https://emplois.chezmado.ca/merci", "url: https://emplois.chezmado.ca/confidentialite")
     problem = only(problems_of(tmp_path, text))
     assert at(problem) == position(text, "https://emplois.chezmado.ca/confidentialite", nth=2)
-    assert problem.message == ("apps.browser.pages[4].url: page url 'https://emplois.chezmado.ca/confidentialite' "
+    assert problem.message == ("apps.browser.pages[4].url: page address 'emplois.chezmado.ca/confidentialite' "
                                "is used more than once (first at apps.browser.pages[3].url)")
 
 
@@ -330,7 +330,7 @@ def test_file_in_folder_naming_an_unknown_file_or_folder(tmp_path):
     assert [at(p) for p in problems] == [position(text, "cv, folder"), position(text, "mes-documents")]
     assert problems[0].message == ("evidence[0].facts[1].file_in_folder.file: no file with id 'cv' in this scenario "
                                    "(known: notes, old_cv, photo)")
-    assert problems[1].message == ("evidence[0].facts[2].file_in_folder.folder: no file_folder with id "
+    assert problems[1].message == ("evidence[0].facts[2].file_in_folder.folder: no folder with id "
                                    "'mes-documents' in this scenario (known: desktop, documents, downloads, job, trash)")
 
 
@@ -376,6 +376,8 @@ def test_evidence_on_an_app_the_scenario_does_not_have(tmp_path):
     start, end = APPLY_ONLINE.index("  files:\n"), APPLY_ONLINE.index("  browser:\n")
     text = APPLY_ONLINE[:start] + APPLY_ONLINE[end:]
     text = edited(text, "    - file_in_folder: {name: CV Alex Tremblay.pdf, folder: documents}\n", "")
+    text = edited(text, "              - {id: cv, kind: file, label: {fr-CA: CV, en-CA: CV}, accept: [pdf, docx]}\n", "")
+    text = edited(text, "      - form_value: {form: application, field: cv, equals: CV Alex Tremblay.pdf}\n", "")
     text = edited(text, "    rule: at_end\n    facts:\n      - file_in_folder: {name: cv alex tremblay.pdf, folder: documents}\n"
                         "      - file_in_folder: {file: old_cv, folder: documents}\n"
                         "      - file_in_folder: {file: photo, folder: documents}\n",

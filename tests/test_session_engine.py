@@ -306,7 +306,12 @@ title: {fr-CA: Aide, en-CA: Help}
 brief: {fr-CA: Ouvrez l'aide., en-CA: Open the help.}
 competences: ["1.1"]
 estimated_minutes: 1
-apps: {}
+apps:
+  browser:
+    home: p
+    pages:
+      - {id: p, url: "https://aide.example/", title: {fr-CA: Aide, en-CA: Help},
+         blocks: [{type: paragraph, text: {fr-CA: Aide, en-CA: Help}}]}
 end: {any: [{event: help_opened}]}
 evidence:
   - {observable: asked_for_help, competence: "1.1", rule: happened, event: help_opened}
@@ -315,7 +320,7 @@ evidence:
     engine = make_engine([load_scenario(path)], sink=sink)
     engine.start()
     run = engine.start_scenario()
-    assert run.mailbox is None and sink.events[-1].payload["apps"] == []
+    assert run.mailbox is None and sink.events[-1].payload["apps"] == ["browser"]
     outcome = engine.apply(a.OpenMessage("meeting"))
     assert (outcome.accepted, outcome.reason) == (False, "app_not_in_scenario")
     assert sink.events[-1].payload == {"action": "open_message", "reason": "app_not_in_scenario", "message": "meeting"}

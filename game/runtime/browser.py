@@ -39,7 +39,7 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"\w+", fold(text)))
 
 
-def _bare(url: str) -> str:
+def bare_address(url: str) -> str:
     """An address as people type it: without scheme, www. or a trailing slash, ignoring case."""
     text = url.strip().lower()
     for prefix in ("https://", "http://"):
@@ -101,7 +101,7 @@ class Browser:
     def file_kind(self, file_id: Any) -> str | None:
         files = self.desktop.files
         state = files.files.get(file_id) if files and isinstance(file_id, str) else None
-        return state.kind if state else None
+        return state.kind if state and state.folder != "trash" else None
 
     def summary(self) -> dict[str, Any]:
         return {"url": self.url(), "page": self.here.page, "submitted": self.submitted}
@@ -121,8 +121,8 @@ class Browser:
         return [("page_visited", {"page": here.page, "url": url, "secure": url.startswith("https://"), "via": via})]
 
     def find_page(self, address: str) -> Page | None:
-        bare = _bare(address)
-        return next((p for p in self.pages.values() if _bare(p.url) == bare), None)
+        bare = bare_address(address)
+        return next((p for p in self.pages.values() if bare_address(p.url) == bare), None)
 
     def visit_url(self, url: str, via: str) -> Events:
         """Open an address from elsewhere (a link in an email): a page of the scenario, or not found."""

@@ -77,6 +77,8 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
                        f"message id {message.id!r} is kept for messages the participant writes (d1, d2, ...)", False)
             if message.folder not in known["folder"]:
                 yield base + ("messages", i, "folder"), _unknown("folder", message.folder, known), False
+    if not scenario.apps.names():
+        yield ("apps",), "a scenario needs at least one app (mail, browser or files)", True
     if scenario.start_app is not None and scenario.start_app not in scenario.apps.names():
         yield ("start_app",), f"start_app {scenario.start_app!r} is not among the scenario's apps", False
     yield from _browser_findings(scenario, known)
@@ -113,9 +115,12 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
             yield from _check_match(condition, loc, scenario, known)
 
 
+KIND_WORDS = {"file_folder": "folder", "page_link": "page link"}
+
+
 def _unknown(kind: str, value: object, known: dict[str, set[str]]) -> str:
     choices = ", ".join(sorted(known[kind])) or "none"
-    return f"no {kind} with id {value!r} in this scenario (known: {choices})"
+    return f"no {KIND_WORDS.get(kind, kind)} with id {value!r} in this scenario (known: {choices})"
 
 
 def _check_fact(fact: StateCondition, loc: Loc, known: dict[str, set[str]],
@@ -188,6 +193,12 @@ CREATED_FILE = re.compile(r"^f[0-9]+$")
 CREATED_FOLDER = re.compile(r"^fd[0-9]+$")
 
 
+def _bare_url(url: str) -> str:
+    from game.runtime.browser import bare_address
+
+    return bare_address(url)
+
+
 def _files_findings(scenario: Scenario) -> Iterator[Finding]:
     files = scenario.apps.files
     if files is None:
@@ -201,6 +212,14 @@ def _files_findings(scenario: Scenario) -> Iterator[Finding]:
             yield base + ("folders", i, "id"), f"folder id {folder.id!r} is kept for folders participants make", False
         if folder.parent not in folders or folder.parent == "trash":
             yield base + ("folders", i, "parent"), f"no folder {folder.parent!r} to put this folder in", False
+        seen_parents, parent = {folder.id}, folder.parent
+        parents = {f.id: f.parent for f in files.folders}
+        while parent in parents:
+            if parent in seen_parents:
+                yield base + ("folders", i, "parent"), f"folder {folder.id!r} ends up inside itself", False
+                break
+            seen_parents.add(parent)
+            parent = parents[parent]
     yield from _repeats("folder", "id", [(base + ("folders", i, "id"), f.id) for i, f in enumerate(files.folders)])
     yield from _repeats("file", "id", [(base + ("files", i, "id"), f.id) for i, f in enumerate(files.files)])
     seen: dict[tuple[str, str], int] = {}
@@ -224,7 +243,9 @@ def _browser_findings(scenario: Scenario, known: dict[str, set[str]]) -> Iterato
     if browser.home not in pages:
         yield base + ("home",), _unknown("page", browser.home, known), False
     yield from _repeats("page", "id", [(base + ("pages", i, "id"), p.id) for i, p in enumerate(browser.pages)])
-    yield from _repeats("page", "url", [(base + ("pages", i, "url"), p.url) for i, p in enumerate(browser.pages)])
+    # Addresses that differ only by http(s), www. or a final slash are one address to a person.
+    yield from _repeats("page", "address", [(base + ("pages", i, "url"), _bare_url(p.url))
+                                            for i, p in enumerate(browser.pages)])
     block_ids: list[tuple[Loc, str]] = []
     mail = scenario.apps.mail
     later = {m.id for m in mail.messages if not m.delivered} if mail else set()
@@ -236,11 +257,16 @@ def _browser_findings(scenario: Scenario, known: dict[str, set[str]]) -> Iterato
                 block_ids.append((loc + ("id",), block.id))
                 if block.to is not None and block.to not in pages:
                     yield loc + ("to",), _unknown("page", block.to, known), False
+                if block.url and block.url.lower().startswith("mailto:") and mail is None:
+                    yield loc + ("url",), "a mailto: link needs the mail app in this scenario", False
             elif kind == "form":
                 block_ids.append((loc + ("id",), block.id))
                 yield from _repeats("field", "id", [(loc + ("fields", k, "id"), f.id)
                                                     for k, f in enumerate(block.fields)])
                 for k, field in enumerate(block.fields):
+                    if field.kind == "file" and scenario.apps.files is None:
+                        yield (loc + ("fields", k, "kind"),
+                               "a file field needs the files app (the picker shows its files)", False)
                     if field.policy is not None and field.policy not in pages:
                         yield loc + ("fields", k, "policy"), _unknown("page", field.policy, known), False
                 if block.on_submit.page is not None and block.on_submit.page not in pages:

@@ -115,7 +115,7 @@ class BrowserView(AppView):
                 y = self._image(w, key, block, x, y, width) + m.gap
             elif isinstance(block, LinkBlock):
                 y = self._link(w, ids.page_link(block.id), block.text[locale], x, y, width,
-                               lambda b=block: self.act(a.FollowLink(page.id, b.id), refresh=True)) + m.pad
+                               lambda b=block: self.follow(page.id, b.id)) + m.pad
             elif isinstance(block, ListBlock):
                 for i, item in enumerate(block.items, 1):
                     mark = f"{i}." if block.ordered else "•"
@@ -262,7 +262,7 @@ class BrowserView(AppView):
                                                state=self.t("form.checked" if checked else "form.unchecked")))
             self.checks.append((button, checked))
             y += m.button_h
-            if field.kind == "consent":
+            if field.policy is not None:
                 policy = self.t("form.policy")
                 y = self._link(w, ids.field_policy(form.id, field.id), policy, x, y + m.pad // 2, width,
                                lambda f=field.id: self.show_policy(form.id, f))
@@ -307,11 +307,12 @@ class BrowserView(AppView):
         m = self.app.metrics
         clip = self.page_area.clip
         pygame.draw.rect(surface, "#FFFFFF", clip)
+        surface.set_clip(clip)  # what is partly in view is drawn partly, like a real page
         for cell in self.cells:
-            if cell.visible:
+            if cell.rect.colliderect(clip):
                 pygame.draw.rect(surface, "#C5CDD6", cell.rect, 1)
         for element in self.links:
-            if not element.visible:
+            if not element.rect.colliderect(clip):
                 continue
             y = element.rect.y + m.pad // 2
             for line in element.lines:
@@ -321,6 +322,7 @@ class BrowserView(AppView):
                 pygame.draw.line(surface, LINK_COLOUR, (element.rect.x, baseline),
                                  (element.rect.x + image.get_width(), baseline), max(1, m.px(1)))
                 y += m.line()
+        surface.set_clip(None)
         if self.lock is not None:
             rect, secure = self.lock
             self._draw_lock(surface, rect, secure)
@@ -419,6 +421,10 @@ class BrowserView(AppView):
                         self.app.defer(self.player.scenario_over)
                         return True
         return False
+
+    def follow(self, page_id: str, link_id: str) -> None:
+        if not self.commit_fields():  # what was typed on the page is kept before leaving it
+            self.act(a.FollowLink(page_id, link_id))
 
     def go_back(self) -> None:
         if not self.commit_fields():

@@ -18,7 +18,7 @@ from game.ui.elements import Element
 from game.ui.layout import flow
 from game.ui.mail_view import folder_label
 from game.ui.scroll import ScrollArea
-from game.ui.rows import TextCache, draw_rows
+from game.ui.rows import TextCache, draw_list_bar, draw_rows
 
 WHEEL_ROWS = 3
 
@@ -101,7 +101,7 @@ class FilesView(AppView):
                                                                   m.button_h))
             fy += m.button_h + m.pad
         list_x = x + fw + m.gap
-        list_w = area.right - m.pad - list_x
+        list_w = area.right - m.pad - list_x - m.pad  # room at the right for the list's position bar
         y = self._toolbar(w, list_x, y, list_w) + m.gap
         y = w.label("files.heading", self.t("files.heading", folder=self.folder_name(self.folder)), list_x, y,
                     list_w, bold=True).rect.bottom + m.pad
@@ -203,8 +203,12 @@ class FilesView(AppView):
         draw_rows(surface, self.app, self.rows, self._text_cache)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
-        if self.app.metrics.narrow:
-            self.list_area.draw_bar(surface, "#5B6875", max(8, self.app.metrics.px(8)))
+        m = self.app.metrics
+        if m.narrow:
+            self.list_area.draw_bar(surface, "#5B6875", max(8, m.px(8)))
+        elif self.rows:
+            draw_list_bar(surface, self.list_rect, self.scroll, len(self.rows), len(self.fs.in_folder(self.folder)),
+                          max(4, m.pad - 2))
 
     # --- input ------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 from game.scenario.walkthrough import Click, Key, Type, Wait, Walkthrough
 
 FRAME_MS = 16
+LIST_ROWS = ("mail.message.", "files.file.")  # rows of lists that scroll by row
 
 
 class DriverError(Exception):
@@ -100,16 +101,16 @@ class Driver:
                 spot = (element.scroll_clip.right - 3, element.scroll_clip.centery)
                 self.post(self._ev.wheel_event(rows, spot))
         element = self._reachable(element_id)
-        if element is None and element_id.startswith("mail.message."):
-            # Scroll the message list with the wheel, as a person would, until the row shows.
-            mail = getattr(self.app.scene, "mail", None)
+        view = getattr(self.app.scene, "view", None)
+        if element is None and element_id.startswith(LIST_ROWS) and hasattr(view, "visible_rows"):
+            # Scroll the list with the wheel, as a person would, until the row shows.
             for direction in (-1, 1):
-                for _ in range(200):
-                    if self._reachable(element_id) is not None or mail is None:
+                for _ in range(600):
+                    if self._reachable(element_id) is not None:
                         break
-                    before = list(mail.visible_rows)
-                    self.post(self._ev.wheel_event(direction, mail.list_rect.center))
-                    if mail.visible_rows == before:
+                    before = list(view.visible_rows)
+                    self.post(self._ev.wheel_event(direction, view.list_rect.center))
+                    if view.visible_rows == before:
                         break
             element = self._reachable(element_id)
         if element is None:
@@ -128,10 +129,11 @@ class Driver:
             self.post(self._ev.key_events("tab"))
             if self.app.focus.focused_id == element_id:
                 return
-        if element_id.startswith("mail.message."):
+        prefix = next((p for p in LIST_ROWS if element_id.startswith(p)), None)
+        if prefix is not None:
             # Rows beyond the visible part of the list: arrow keys from a focused row.
             for _ in range(len(self.app.tree.focusables()) + 1):
-                if (self.app.focus.focused_id or "").startswith("mail.message."):
+                if (self.app.focus.focused_id or "").startswith(prefix):
                     break
                 self.post(self._ev.key_events("tab"))
             for arrow in ("down", "up"):

@@ -18,7 +18,7 @@ from game.ui.app_view import AppView
 from game.ui.dialog import Dialog, DialogButton, DialogField
 from game.ui.elements import Element
 from game.ui.layout import flow
-from game.ui.rows import TextCache, draw_rows
+from game.ui.rows import TextCache, draw_list_bar, draw_rows
 from game.ui.scroll import ScrollArea
 
 WHEEL_ROWS = 3
@@ -351,6 +351,9 @@ class MailView(AppView):
     def draw_overlay(self, surface: pygame.Surface) -> None:
         if self.active_area is not None:
             self.active_area.draw_bar(surface, "#5B6875", max(8, self.app.metrics.px(8)))
+        elif self.page != "compose" and self.rows:
+            draw_list_bar(surface, self.list_rect, self.scroll, len(self.rows), len(self.box.in_folder(self.folder)),
+                          max(4, self.app.metrics.gap - 4))
         m = self.app.metrics
         radius = max(3, min(m.px(5), m.hpad // 2 - 3))  # inside the row's padding, clear of its border
         for element, _, _ in self.rows:

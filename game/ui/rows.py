@@ -45,3 +45,14 @@ def draw_rows(surface: pygame.Surface, app, rows: list[Row], cache: TextCache) -
             colour = look["normal_text"] if bold else look["muted_text"]
             surface.blit(cache.get(text, m.body_px, colour, bold), (rect.x + m.hpad, y))
             y += m.line(bold=bold)
+
+
+def draw_list_bar(surface: pygame.Surface, rect: pygame.Rect, first: int, shown: int, total: int, width: int) -> None:
+    """Where the rows in view sit in the whole list, just right of it: there is more than what shows."""
+    if total <= shown or total == 0:
+        return
+    track = pygame.Rect(rect.right + 2, rect.top, width, rect.h)
+    thumb_h = max(width * 3, track.h * shown // total)
+    thumb_y = track.top + (track.h - thumb_h) * first // max(1, total - shown)
+    pygame.draw.rect(surface, "#DCE3EC", track, border_radius=width // 2)
+    pygame.draw.rect(surface, "#5B6875", (track.x, thumb_y, width, thumb_h), border_radius=width // 2)
