@@ -449,3 +449,17 @@ def test_a_refused_action_of_any_kind_logs_only_documented_fields():
     for cls in a.ACTIONS.values():
         names = {"as" if f.name == "as_" else f.name for f in fields(cls)}
         assert names <= documented, f"{cls.name}: {sorted(names - documented)} missing from action_rejected"
+
+
+def test_a_field_marked_sensitive_is_never_logged(tmp_path):
+    from tests.desktop_support import APPLY_ONLINE, edited
+
+    text = edited(APPLY_ONLINE, "label: {fr-CA: Lettre, en-CA: Letter}, required: false,",
+                  "label: {fr-CA: Lettre, en-CA: Letter}, required: false, sensitive: true,")
+    play = Play(write_scenario(tmp_path, text))
+    at_form(play)
+    events = play.do(a.SetField("application", "letter", "NAS 046 454 286"))
+    assert events == [("field_changed", {"form": "application", "field": "letter", "value": None, "length": 15})]
+    play.do(a.SubmitForm("application"))
+    assert "046 454 286" not in json.dumps([e.to_dict() for e in play.log])
+    assert play.browser.summary()["submitted"] == {}

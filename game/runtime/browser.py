@@ -219,7 +219,7 @@ class Browser:
         elif not isinstance(value, str):
             raise Rejected("invalid_value")
         self.values[form.id][field.id] = value
-        shown = None if field.kind == "password" else value  # a password is never written to the log
+        shown = None if field.secret else value  # a password or a sensitive answer is never written to the log
         length = len(value) if isinstance(value, str) else None
         return [("field_changed", {"form": form.id, "field": field.id, "value": shown, "length": length})]
 
@@ -244,14 +244,15 @@ class Browser:
         return [("policy_opened", {"form": form.id, "field": field.id, "page": field.policy})]
 
     def is_password(self, form_id: str, field_id: str) -> bool:
+        """A field whose value is never logged (a password or a field marked sensitive)."""
         form = self.forms.get(form_id)
-        return form is not None and any(f.id == field_id and f.kind == "password" for f in form.fields)
+        return form is not None and any(f.id == field_id and f.secret for f in form.fields)
 
     def logged_values(self, form: Form) -> dict[str, Any]:
         values = {}
         for field in form.fields:
             value = self.values[form.id][field.id]
-            if field.kind == "password":
+            if field.secret:
                 value = None
             elif field.kind == "file" and value:
                 files = self.desktop.files
@@ -264,7 +265,7 @@ class Browser:
         values = self.values[form.id]
         errors = {}
         for field in form.fields:
-            if field.kind == "password" and self.logged_errors is not None:
+            if field.secret and self.logged_errors is not None:
                 problem = self.logged_errors.get(field.id)
             else:
                 problem = field_error(field, values[field.id], self.file_kind(values[field.id]))

@@ -45,6 +45,13 @@ class FormField(Strict):
     policy: str | None = Field(default=None, description="Page id of the policy a consent box links to")
     accept: list[FileKind] = Field(default=[], description="File kinds a file field accepts (empty: any)")
     value: str | bool | None = Field(default=None, description="Initial value (a settings page's current choice)")
+    sensitive: bool = Field(default=False, description="Never log what is typed (a SIN, a bank account): only "
+                                                       "its length and whether it was valid, as for passwords")
+
+    @property
+    def secret(self) -> bool:
+        """What is typed here never reaches the log or the learning record store."""
+        return self.kind == "password" or self.sensitive
 
     @model_validator(mode="after")
     def _fits_kind(self) -> "FormField":

@@ -23,6 +23,7 @@ from game.ui.mail_view import folder_label
 from game.ui.rows import TextCache
 from game.ui.scroll import ScrollArea
 
+PAGE_ELEMENTS = ("browser.link.", "browser.field.", "browser.result.", "browser.search", "browser.form.")
 TEXT_KINDS = ("text", "email", "phone", "postal_code", "date", "number", "password", "textarea")
 LINK_COLOUR, ERROR_COLOUR, BOX_COLOUR = "#0B57B0", "#A3161A", "#5B6875"
 
@@ -47,7 +48,10 @@ class BrowserView(AppView):
         return self.app.session.engine.current.desktop.browser
 
     def initial_focus(self) -> str | None:
-        return "browser.address"
+        """The page's first link or field, as a browser puts a new page in front (the address bar stays
+        readable from its start); the address bar when the page has nothing to act on."""
+        first = next((e.id for e in self.app.tree.focusables() if e.id.startswith(PAGE_ELEMENTS)), None)
+        return first or "browser.address"
 
     # --- building -------------------------------------------------------------------
     def build(self, w, area: pygame.Rect) -> None:
@@ -440,7 +444,7 @@ class BrowserView(AppView):
         address = self.app.widgets.fields["browser.address"].get()
         self.act(a.EnterAddress(address), refresh=False)
         if self.app.dialog is None and self.app.scene is self.player:
-            self.app.rebuild(preferred="browser.address", keep_focus=False)
+            self.app.rebuild(keep_focus=False)  # the new page's first link or field
 
     def search(self) -> None:
         if self.commit_fields():
@@ -464,10 +468,24 @@ class BrowserView(AppView):
             return
         errors = self.browser.errors.get(form_id)
         if outcome.accepted and errors:  # the first field to correct gets the focus, as good sites do
-            first = next(f.id for f in self.browser.forms[form_id].fields if f.id in errors)
-            self.app.rebuild(preferred=ids.form_field(form_id, first), keep_focus=False)
+            field = next(f for f in self.browser.forms[form_id].fields if f.id in errors)
+            target = self._focus_id(form_id, field)
+            self.app.rebuild(preferred=target, keep_focus=False)
+            # ...with the list of errors, or at least the field's own label and message, in view above it
+            for above in (f"browser.form.{form_id}.errors", f"{ids.form_field(form_id, field.id)}.label"):
+                self.page_area.reveal(target, above=above)
+                summary = self.app.tree.get(above)
+                if summary is not None and summary.visible:
+                    break
         else:
-            self.app.rebuild(preferred="browser.address", keep_focus=False)
+            self.app.rebuild(keep_focus=False)
+
+    @staticmethod
+    def _focus_id(form_id: str, field: FormField) -> str:
+        """The element that takes a field's focus: the field, or its first option."""
+        if field.kind in ("select", "radio"):
+            return ids.field_option(form_id, field.id, field.options[0].id)
+        return ids.form_field(form_id, field.id)
 
     def ask_file(self, form_id: str, field: FormField) -> None:
         """The file picker: the file manager's folders and files, as a site's upload button opens it."""

@@ -73,12 +73,15 @@ class ScrollArea:
         for placed in self.placed:
             self._position(placed)
 
-    def reveal(self, element_id: str) -> None:
-        """Scroll just enough for the element to be wholly in view."""
+    def reveal(self, element_id: str, above: str | None = None) -> None:
+        """Scroll just enough for the element to be wholly in view, and `above` too if both fit."""
         placed = next((p for p in self.placed if p.element.id == element_id), None)
         if placed is None:
             return
         top, bottom = placed.virtual.top - self.clip.top, placed.virtual.bottom - self.clip.bottom
+        upper = next((p for p in self.placed if p.element.id == above), None) if above else None
+        if upper is not None and placed.virtual.bottom - upper.virtual.top <= self.clip.h:
+            top = upper.virtual.top - self.clip.top
         if top < self.offset:
             self.offset = top
         elif bottom > self.offset:
@@ -88,6 +91,15 @@ class ScrollArea:
 
     def scroll(self, pixels: int) -> bool:
         target = max(0, min(self.max_offset, self.offset + pixels))
+        # Never jump over a tall box: stop where something skipped would show whole (a text area at 200%).
+        windows = [(p.virtual.bottom - self.clip.bottom, p.virtual.top - self.clip.top)
+                   for p in self.placed if p.element.focusable]
+        if target > self.offset:
+            skipped = [lo for lo, hi in windows if lo <= hi and self.offset < lo and hi < target]
+            target = min(skipped, default=target)
+        elif target < self.offset:
+            skipped = [hi for lo, hi in windows if lo <= hi and target < lo and hi < self.offset]
+            target = max(skipped, default=target)
         if target == self.offset:
             return False
         self.offset = target
