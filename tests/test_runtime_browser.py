@@ -204,7 +204,7 @@ def test_the_results_page_has_the_search_engines_address_with_the_words(play):
     assert play.browser.url() == "https://www.cherche.ca/?q=emploi+boulangerie"
     # Searching again from the results page keeps the engine's address.
     play.do(a.Search("emploi boulangerie montréal"))
-    assert play.browser.url() == "https://www.cherche.ca/?q=emploi+boulangerie+montr%C3%A9al"
+    assert play.browser.url() == "https://www.cherche.ca/?q=emploi+boulangerie+montréal"
     assert play.do(a.GoBack())[1][1]["url"] == "https://www.cherche.ca/?q=emploi+boulangerie"
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus
 
 from game.runtime import actions as a
 from game.runtime.forms import field_error
@@ -81,7 +80,8 @@ class Browser:
             return self.pages[location.page].url
         if location.is_results:
             base = self.pages[location.search_page].url.split("?")[0] if location.search_page else "https://"
-            return f"{base}?q={quote_plus(location.search_text)}"
+            # Shown as browsers show it: words joined by +, letters with accents kept readable.
+            return f"{base}?q={'+'.join(location.search_text.split())}"
         return location.address or ""
 
     def query(self, query_id: str | None) -> SearchQuery | None:

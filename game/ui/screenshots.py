@@ -13,13 +13,20 @@ import sys
 import tempfile
 from pathlib import Path
 
-# Each shot: file name, scenario, steps to play before it, text scale, locale.
+# Each shot: file name, scenario, steps to play before it (element ids to click, or ("type", text)),
+# text scale, locale.
 SHOTS = [
     ("title.png", None, [], 100, "fr-CA"),
     ("mail.png", "mail/confirm-meeting.yaml", ["brief.start", "mail.message.meeting"], 100, "fr-CA"),
     ("mail-compose.png", "mail/confirm-meeting.yaml", ["brief.start", "mail.message.meeting", "mail.reply"], 100,
      "en-CA"),
     ("mail-200.png", "mail/confirm-meeting.yaml", ["brief.start"], 200, "fr-CA"),
+    ("browser.png", "web/create-account.yaml",
+     ["brief.start", "browser.link.to_signup", "browser.field.account.name", "browser.form.account.submit"], 100,
+     "fr-CA"),
+    ("browser-search.png", "web/official-hours.yaml",
+     ["brief.start", "browser.search", ("type", "Val-des-Cèdres library hours"), "browser.search.go"], 100, "en-CA"),
+    ("files.png", "files/organise-documents.yaml", ["brief.start", "files.folder.downloads"], 100, "fr-CA"),
 ]
 
 
@@ -35,6 +42,7 @@ def capture(out: Path) -> list[Path]:
     from game.store import EventStore
     from game.ui.app import GameApp
     from game.ui.headless import Driver
+    from game.ui.input_events import text_events
     from game.ui.scenes.flow import start_single_scenario
     from game.ui.scenes.title import TitleScene
 
@@ -52,8 +60,11 @@ def capture(out: Path) -> list[Path]:
         else:
             start_single_scenario(app, loaded, "DEMO-1")
         driver.settle()
-        for element_id in steps:
-            driver.click(element_id)
+        for step in steps:
+            if isinstance(step, tuple):  # ("type", text)
+                driver.post(text_events(step[1]))
+            else:
+                driver.click(step)
         driver.settle()
         path = out / name
         app.screenshot(path)
