@@ -87,3 +87,15 @@ def test_shipped_scenarios_state_their_difficulty_and_cover_three_levels():
     levels = {loaded.id: loaded.scenario.difficulty for loaded in library.values()}
     assert None not in levels.values(), levels
     assert set(levels.values()) == {"foundation", "intermediate", "advanced"} or len(levels) < 8
+
+
+def test_workplace_apps_content_covers_what_issue_3_asks():
+    from game.sessions import scenario_library
+
+    library = scenario_library([SCENARIOS])
+    web_or_files = [l.scenario for l in library.values() if {"browser", "files"} & set(l.scenario.apps.names())]
+    assert len(web_or_files) >= 8
+    assert sum(len(s.apps.names()) > 1 for s in web_or_files) >= 2  # they cross apps
+    mail_only = {c for l in library.values() if l.scenario.apps.names() == ["mail"] for c in l.scenario.competences}
+    assert len({c for s in web_or_files for c in s.competences} - mail_only) >= 5
+    assert {s.difficulty for s in web_or_files} == {"foundation", "intermediate", "advanced"}
