@@ -257,6 +257,53 @@ class SaveAttachment(Action):
     file_name: str
 
 
+# --- bug tracker -------------------------------------------------------------------
+@dataclass(frozen=True)
+class NewReport(Action):
+    name = "new_report"
+
+
+@dataclass(frozen=True)
+class OpenReport(Action):
+    name = "open_report"
+    report: str
+
+
+@dataclass(frozen=True)
+class SetReportField(Action):
+    name = "set_report_field"
+    report: str
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class AttachCapture(Action):
+    name = "attach_capture"
+    report: str
+    capture: str
+
+
+@dataclass(frozen=True)
+class RemoveCapture(Action):
+    name = "remove_capture"
+    report: str
+    capture: str
+
+
+@dataclass(frozen=True)
+class SubmitReport(Action):
+    name = "submit_report"
+    report: str
+
+
+@dataclass(frozen=True)
+class MarkChecklist(Action):
+    name = "mark_checklist"
+    item: str
+    status: str
+
+
 # --- session ---------------------------------------------------------------
 @dataclass(frozen=True)
 class OpenHelp(Action):
@@ -285,7 +332,11 @@ BROWSER_ACTIONS: tuple[type[Action], ...] = (
 FILES_ACTIONS: tuple[type[Action], ...] = (
     OpenFile, RenameFile, MoveFile, CopyFile, DeleteFile, RestoreFile, CreateFolder, SaveAttachment,
 )
+TRACKER_ACTIONS: tuple[type[Action], ...] = (
+    NewReport, OpenReport, SetReportField, AttachCapture, RemoveCapture, SubmitReport, MarkChecklist,
+)
 ACTIONS: dict[str, type[Action]] = {cls.name: cls for cls in (*MAIL_ACTIONS, *BROWSER_ACTIONS, *FILES_ACTIONS,
+                                                               *TRACKER_ACTIONS,
                                                                OpenHelp, OpenPersona, ChangeAccommodation)}
 
 
