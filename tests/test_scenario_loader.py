@@ -581,7 +581,7 @@ def test_walkthrough_loads_against_its_scenario(tmp_path):
 @pytest.mark.parametrize("old, new, needle, message", [
     ("click: mail.message.meeting", "click: mail.message.meting", "mail.message.meting",
      "steps[1].click: no element 'mail.message.meting' in this scenario"),
-    ("  - wait: 500", "  - jump: 500", "jump", "steps[6]: a step is one of click, type, key, wait"),
+    ("  - wait: 500", "  - jump: 500", "jump", "steps[6]: a step is one of click, type, key, hold, release, wait"),
     ("key: ctrl+enter", "key: ctrl+enterr", "ctrl+enterr", "steps[5].key: String should match pattern"),
     ("scenario: mail.confirm-meeting", "scenario: mail.other", "mail.other",
      "scenario: walkthrough is for 'mail.other' but sits beside 'mail.confirm-meeting'"),

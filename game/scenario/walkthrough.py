@@ -32,8 +32,21 @@ class Key(Strict):
     key: str = Field(pattern=KEY_PATTERN, description="A key or chord, e.g. tab, shift+tab, ctrl+a")
 
 
+class Hold(Strict):
+    """Press a key and keep it down (to run in the game), until a `release` step."""
+
+    hold: str = Field(pattern=KEY_PATTERN)
+
+
+class Release(Strict):
+    release: str = Field(pattern=KEY_PATTERN)
+
+
 class Wait(Strict):
     wait: int = Field(ge=0, le=600_000, description="Milliseconds of game time")
+
+
+STEP_KINDS = ("click", "type", "key", "hold", "release", "wait")
 
 
 def _step_kind(value: object) -> str:
@@ -45,7 +58,7 @@ def _step_kind(value: object) -> str:
 # A step is told by its one key, so an error in it is reported once, not once per kind of step.
 Step = Annotated[
     Union[Annotated[Click, Tag("click")], Annotated[Type, Tag("type")], Annotated[Key, Tag("key")],
-          Annotated[Wait, Tag("wait")]],
+          Annotated[Hold, Tag("hold")], Annotated[Release, Tag("release")], Annotated[Wait, Tag("wait")]],
     Discriminator(_step_kind),
 ]
 
@@ -75,8 +88,8 @@ def load_walkthrough(path: Path, scenario: LoadedScenario | None = None) -> Walk
     if isinstance(data, dict) and isinstance(data.get("steps"), list):
         problems = []
         for i, step in enumerate(data["steps"]):
-            if not isinstance(step, dict) or len(step) != 1 or _step_kind(step) not in ("click", "type", "key", "wait"):
-                problems.append(source.problem(("steps", i), f"steps[{i}]: a step is one of click, type, key, wait"))
+            if not isinstance(step, dict) or len(step) != 1 or _step_kind(step) not in STEP_KINDS:
+                problems.append(source.problem(("steps", i), f"steps[{i}]: a step is one of {', '.join(STEP_KINDS)}"))
         if problems:
             raise ScenarioError(problems)
     try:

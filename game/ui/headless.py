@@ -6,7 +6,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from game.scenario.walkthrough import Click, Key, Type, Wait, Walkthrough
+from game.scenario.walkthrough import Click, Hold, Key, Release, Type, Wait, Walkthrough
 
 FRAME_MS = 16
 LIST_ROWS = ("mail.message.", "files.file.")  # rows of lists that scroll by row
@@ -66,6 +66,10 @@ class Driver:
             self.post(ev.text_events(text))
         elif isinstance(step, Key):
             self.post(ev.key_events(step.key))
+        elif isinstance(step, Hold):
+            self.post(ev.key_down(step.hold))
+        elif isinstance(step, Release):
+            self.post(ev.key_up(step.release))
         elif isinstance(step, Wait):
             remaining = step.wait
             while remaining > 0:

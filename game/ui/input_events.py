@@ -17,6 +17,16 @@ def key_chord(chord: str) -> tuple[int, int]:
     return pygame.key.key_code(KEY_NAMES.get(name, name)), mask
 
 
+def key_down(chord: str) -> list[pygame.event.Event]:
+    key, mod = key_chord(chord)
+    return [pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, scancode=0, unicode="", window=None)]
+
+
+def key_up(chord: str) -> list[pygame.event.Event]:
+    key, mod = key_chord(chord)
+    return [pygame.event.Event(pygame.KEYUP, key=key, mod=mod, scancode=0, unicode="", window=None)]
+
+
 def key_events(chord: str) -> list[pygame.event.Event]:
     key, mod = key_chord(chord)
     common = {"key": key, "mod": mod, "scancode": 0, "unicode": "", "window": None}
