@@ -55,6 +55,7 @@ class BugTracker:
         self.reports: dict[str, Report] = {}
         self.captures: dict[str, Capture] = {}
         self.checklist: dict[str, str | None] = {item.id: None for item in app.checklist}
+        self.errors: dict[str, dict[str, str]] = {}  # per report, after its last sending
         self._made = 0
 
     # --- from the game -------------------------------------------------------------------
@@ -130,6 +131,7 @@ class BugTracker:
         errors = {name: "required" for name in REQUIRED if not str(getattr(report, name)).strip()}
         if not report.step_list():
             errors["steps"] = "required"
+        self.errors[report.id] = errors
         if errors:
             return [("report_submitted", {"report": report.id, "valid": False, "errors": errors,
                                           "version": report.version})]

@@ -17,6 +17,7 @@ from game.scenario.browser import (Form, FormField, Heading, Image, LinkBlock, L
                                    Table)
 from game.ui.app_view import AppView
 from game.ui.dialog import Dialog, DialogButton
+from game.ui.errors import ERROR_COLOUR, draw_error_icons, error_line
 from game.ui.elements import Element
 from game.ui.layout import flow, font
 from game.ui.mail_view import folder_label
@@ -25,7 +26,7 @@ from game.ui.scroll import ScrollArea
 
 PAGE_ELEMENTS = ("browser.link.", "browser.field.", "browser.result.", "browser.search", "browser.form.")
 TEXT_KINDS = ("text", "email", "phone", "postal_code", "date", "number", "password", "textarea")
-LINK_COLOUR, ERROR_COLOUR, BOX_COLOUR = "#0B57B0", "#A3161A", "#5B6875"
+LINK_COLOUR, BOX_COLOUR = "#0B57B0", "#5B6875"
 
 
 class BrowserView(AppView):
@@ -283,13 +284,7 @@ class BrowserView(AppView):
         return y
 
     def _error(self, w, element_id: str, text: str, x: int, y: int, width: int) -> int:
-        """An error: an icon and words in red, never colour alone."""
-        m = w.m
-        icon = m.line(bold=True)
-        self.icons.append(w.add(Element(id=f"{element_id}.icon", kind="icon", text="",
-                                        rect=pygame.Rect(x, y, icon, icon))))
-        return w.label(element_id, text, x + icon + m.pad, y, width - icon - m.pad, bold=True,
-                       style="#error").rect.bottom
+        return error_line(w, self.icons, element_id, text, x, y, width)
 
     def _password_rules(self, field: FormField) -> str:
         rules = field.password
@@ -364,11 +359,7 @@ class BrowserView(AppView):
                 points = [(box.x + side * 0.2, box.y + side * 0.55), (box.x + side * 0.42, box.y + side * 0.78),
                           (box.x + side * 0.82, box.y + side * 0.25)]
                 pygame.draw.lines(surface, "#1B1F24", False, points, max(3, m.px(3)))
-        for element in self.icons:
-            if element.visible:
-                pygame.draw.circle(surface, ERROR_COLOUR, element.rect.center, element.rect.w // 2)
-                mark = self._text("!", "#FFFFFF", bold=True)
-                surface.blit(mark, mark.get_rect(center=element.rect.center))
+        draw_error_icons(surface, self.icons, m)
         for meter, field_id in self.meters:
             if meter.visible:
                 self._draw_meter(surface, meter, field_id)
