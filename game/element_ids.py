@@ -39,12 +39,17 @@ FILES_STATIC_IDS = {
 }
 SAVE_IDS = {"mail.save.name", "mail.save.ok", "mail.save.cancel"}
 PERSONA_IDS = {"taskbar.persona", "dialog.persona.close"}
+QA_IDS = {"taskbar.qa_game", "qa.game", "qa.capture", "dialog.notice.ok"}
+TRACKER_STATIC_IDS = {"taskbar.bug_tracker", "tracker.new", "tracker.back", "tracker.attach", "tracker.attach.cancel",
+                      "tracker.submit", *(f"tracker.field.{name}" for name in ("title", "build", "steps", "expected",
+                                                                                 "actual"))}
 # What participants make gets ids at run time: messages d1, d2, ...; files f1, f2, ...; folders fd1, ...
 DYNAMIC_PATTERNS = (
     re.compile(r"^mail\.message\.d[0-9]+$"),
     re.compile(r"^(files\.file|browser\.pick)\.f[0-9]+$"),
     re.compile(r"^files\.(folder|move_to|copy_to)\.fd[0-9]+$"),
     re.compile(r"^mail\.save_to\.fd[0-9]+$"),
+    re.compile(r"^tracker\.(report|capture|remove)\.[rc][0-9]+$"),
 )
 
 
@@ -177,6 +182,19 @@ def scenario_ids(scenario: Scenario) -> set[str]:
             ids |= {pick_file(f) for f in files.file_ids()}
     if scenario.persona is not None:
         ids |= PERSONA_IDS
+    if scenario.apps.qa_game is not None:
+        ids |= QA_IDS
+    tracker = scenario.apps.bug_tracker
+    if tracker is not None:
+        from game.scenario.bug_tracker import CATEGORIES, CHECK_STATUSES, REPRODUCIBILITY, SEVERITIES
+        from game.runtime.qa_game import levels_for
+
+        ids |= TRACKER_STATIC_IDS
+        choices = {"category": CATEGORIES, "severity": SEVERITIES, "reproducibility": REPRODUCIBILITY}
+        if scenario.apps.qa_game is not None:
+            choices["area"] = tuple(level.id for level in levels_for(scenario.apps.qa_game))
+        ids |= {f"tracker.field.{name}.{value}" for name, values in choices.items() for value in values}
+        ids |= {f"tracker.check.{item.id}.{status}" for item in tracker.checklist for status in CHECK_STATUSES}
     return ids
 
 

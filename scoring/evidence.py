@@ -75,4 +75,10 @@ def score_events(events: list[dict[str, Any]], scenarios: dict[str, Scenario]) -
                         if e["type"] == "scenario_ended"), None)
         result[scenario_id] = {"outcome": outcome,
                                "observables": {k: v.to_dict() for k, v in sorted(found.items())}}
+        game = scenarios[scenario_id].apps.qa_game
+        if game is not None:  # the QA lab: which seeded bugs were met, reported, and how well
+            from scoring.qa import qa_observables
+
+            seeded = [{"id": bug.id, "kind": bug.kind} for bug in game.bugs]
+            result[scenario_id].update(qa_observables(seeded, played[scenario_id]))
     return {"scenarios": result}

@@ -257,6 +257,21 @@ class SaveAttachment(Action):
     file_name: str
 
 
+# --- game under test -----------------------------------------------------------------
+@dataclass(frozen=True)
+class GameKey(Action):
+    name = "game_key"
+    key: str
+    down: bool
+
+
+@dataclass(frozen=True)
+class TakeCapture(Action):
+    """A screenshot of the game for a bug report (the capture key or button)."""
+
+    name = "take_capture"
+
+
 # --- bug tracker -------------------------------------------------------------------
 @dataclass(frozen=True)
 class NewReport(Action):
@@ -332,11 +347,12 @@ BROWSER_ACTIONS: tuple[type[Action], ...] = (
 FILES_ACTIONS: tuple[type[Action], ...] = (
     OpenFile, RenameFile, MoveFile, CopyFile, DeleteFile, RestoreFile, CreateFolder, SaveAttachment,
 )
+GAME_ACTIONS: tuple[type[Action], ...] = (GameKey, TakeCapture)
 TRACKER_ACTIONS: tuple[type[Action], ...] = (
     NewReport, OpenReport, SetReportField, AttachCapture, RemoveCapture, SubmitReport, MarkChecklist,
 )
 ACTIONS: dict[str, type[Action]] = {cls.name: cls for cls in (*MAIL_ACTIONS, *BROWSER_ACTIONS, *FILES_ACTIONS,
-                                                               *TRACKER_ACTIONS,
+                                                               *GAME_ACTIONS, *TRACKER_ACTIONS,
                                                                OpenHelp, OpenPersona, ChangeAccommodation)}
 
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from game.runtime import actions as a
 from game.runtime.browser import Browser
+from game.runtime.bug_tracker import BugTracker
 from game.runtime.files import FileSystem
 from game.runtime.mailbox import Mailbox, Rejected
+from game.runtime.qa_game import QaGame
 from game.scenario.models import Apps
 
 Events = list[tuple[str, dict[str, Any]]]
@@ -18,6 +20,8 @@ class Desktop:
         self.mail = Mailbox(apps.mail, locale) if apps.mail else None
         self.files = FileSystem(apps.files, locale) if apps.files else None
         self.browser = Browser(apps.browser, locale, self) if apps.browser else None
+        self.qa_game = QaGame(apps.qa_game, locale) if apps.qa_game else None
+        self.tracker = BugTracker(apps.bug_tracker, locale) if apps.bug_tracker else None
 
     def set_time(self, iso: str) -> None:
         """The runtime clock's time, for what an action dates (a sent message, a saved file)."""
@@ -34,6 +38,10 @@ class Desktop:
             found["files"] = self.files.summary()
         if self.browser is not None:
             found["browser"] = self.browser.summary()
+        if self.qa_game is not None:
+            found["qa_game"] = self.qa_game.summary()
+        if self.tracker is not None:
+            found["bug_tracker"] = self.tracker.summary()
         return found
 
     def apply(self, action: a.Action) -> Events:
@@ -53,6 +61,20 @@ class Desktop:
             if self.browser is None:
                 raise Rejected("app_not_in_scenario")
             return self.browser.apply(action)
+        if isinstance(action, a.GameKey):
+            if self.qa_game is None:
+                raise Rejected("app_not_in_scenario")
+            return self.qa_game.key(action.key, action.down)
+        if isinstance(action, a.TakeCapture):
+            if self.qa_game is None or self.tracker is None:
+                raise Rejected("app_not_in_scenario")
+            where = self.qa_game.where()
+            capture = self.tracker.add_capture(where["level"], where["x"], where["y"], where["tick"])
+            return [("capture_taken", {"capture": capture.id, **where})]
+        if isinstance(action, a.TRACKER_ACTIONS):
+            if self.tracker is None:
+                raise Rejected("app_not_in_scenario")
+            return self.tracker.apply(action)
         if isinstance(action, a.FILES_ACTIONS):
             if self.files is None:
                 raise Rejected("app_not_in_scenario")

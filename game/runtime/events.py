@@ -29,7 +29,8 @@ SESSION_EVENTS: dict[str, dict[str, str | None]] = {
                         "subject": None, "body": None, "as": None, "accommodation": None, "value": None,
                         "page": "page", "form": "form", "field": None, "file": None, "name": None,
                         "address": None, "text": None, "query": "query", "result": "result",
-                        "new_name": None, "parent": None, "folder_name": None, "file_name": None},
+                        "new_name": None, "parent": None, "folder_name": None, "file_name": None,
+                        "key": None, "down": None, "report": None, "capture": None, "item": None, "status": None},
 }
 MAIL_EVENTS: dict[str, dict[str, str | None]] = {
     "message_opened": {"message": "message", "folder": "folder", "flags": None},
@@ -79,13 +80,50 @@ FILES_EVENTS: dict[str, dict[str, str | None]] = {
     "attachment_saved": {"message": "message", "attachment": "attachment", "file": None, "name": None,
                          "folder": "file_folder"},
 }
-EVENT_FIELDS: dict[str, dict[str, str | None]] = {**SESSION_EVENTS, **MAIL_EVENTS, **BROWSER_EVENTS, **FILES_EVENTS}
+_WHERE = {"level": None, "x": None, "y": None, "tick": None}
+QA_GAME_EVENTS: dict[str, dict[str, str | None]] = {
+    "game_key": {"key": None, "down": None, "tick": None},
+    "capture_taken": {"capture": None, **_WHERE},
+    # telemetry the game reports (game/qa/sim.py), each with the tick it happened at
+    "game_started": {"build": None, "levels": None, "tick": None},
+    "level_started": {"level": None, "index": None, "tick": None},
+    "position": _WHERE,
+    "item_collected": {"item": None, "kind": None, "points": None, "score": None, **_WHERE},
+    "player_died": {"cause": None, "lives": None, **_WHERE},
+    "checkpoint_reached": _WHERE,
+    "switch_pressed": {"doors": None, **_WHERE},
+    "level_completed": {"level": None, "score": None, "ticks": None, "tick": None},
+    "game_over": {"level": None, "score": None, "tick": None},
+    "game_finished": {"score": None, "ticks": None, "tick": None},
+    "game_paused": {"level": None, "tick": None},
+    "game_resumed": {"level": None, "tick": None},
+    "menu_opened": {"level": None, "tick": None},
+    "game_quit": {"level": None, "score": None, "tick": None},
+    "returned_to_title": {"from": None, "tick": None},
+    "crash_dialog_shown": {"level": None, "code": None, "tick": None},
+    "bug_triggered": {"bug": None, "kind": None, **_WHERE},
+}
+TRACKER_EVENTS: dict[str, dict[str, str | None]] = {
+    "report_started": {"report": None, "build": None},
+    "report_opened": {"report": None, "version": None},
+    "report_field_set": {"report": None, "field": None, "value": None, "length": None},
+    "capture_attached": {"report": None, "capture": None, **_WHERE},
+    "capture_removed": {"report": None, "capture": None},
+    "report_submitted": {"report": None, "valid": None, "errors": None, "version": None, "title": None,
+                         "build": None, "area": None, "category": None, "severity": None, "reproducibility": None,
+                         "steps": None, "expected": None, "actual": None, "captures": None, "id": None},
+    "checklist_marked": {"item": None, "status": None},
+}
+EVENT_FIELDS: dict[str, dict[str, str | None]] = {**SESSION_EVENTS, **MAIL_EVENTS, **BROWSER_EVENTS, **FILES_EVENTS,
+                                                  **QA_GAME_EVENTS, **TRACKER_EVENTS}
+TELEMETRY = frozenset(QA_GAME_EVENTS) - {"game_key", "capture_taken"}  # what the game reports as it runs
 
 # Which app each event type belongs to (None: the session's own events). Saving an attachment
 # needs mail and files; it is listed under files, where the file lands.
 EVENT_APP: dict[str, str | None] = {
     **{name: None for name in SESSION_EVENTS}, **{name: "mail" for name in MAIL_EVENTS},
     **{name: "browser" for name in BROWSER_EVENTS}, **{name: "files" for name in FILES_EVENTS},
+    **{name: "qa_game" for name in QA_GAME_EVENTS}, **{name: "bug_tracker" for name in TRACKER_EVENTS},
 }
 
 OUTCOMES = ("completed", "ended_by_participant", "timed_out", "abandoned")

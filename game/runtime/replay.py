@@ -31,6 +31,15 @@ _REBUILD: dict[str, Callable[[P], a.Action]] = {
     "file_restored": lambda p: a.RestoreFile(p["file"]),
     "folder_created": lambda p: a.CreateFolder(p["parent"], p["name"]),
     "attachment_saved": lambda p: a.SaveAttachment(p["message"], p["attachment"], p["folder"], p["name"]),
+    "game_key": lambda p: a.GameKey(p["key"], p["down"]),
+    "capture_taken": lambda p: a.TakeCapture(),
+    "report_started": lambda p: a.NewReport(),
+    "report_opened": lambda p: a.OpenReport(p["report"]),
+    "report_field_set": lambda p: a.SetReportField(p["report"], p["field"], p["value"]),
+    "capture_attached": lambda p: a.AttachCapture(p["report"], p["capture"]),
+    "capture_removed": lambda p: a.RemoveCapture(p["report"], p["capture"]),
+    "report_submitted": lambda p: a.SubmitReport(p["report"]),
+    "checklist_marked": lambda p: a.MarkChecklist(p["item"], p["status"]),
 }
 
 

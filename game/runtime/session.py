@@ -13,7 +13,7 @@ from typing import Any, Callable
 from game import APP_VERSION
 from game.runtime import actions as a
 from game.runtime.clock import Clock
-from game.runtime.events import LOG_SCHEMA_VERSION, OUTCOMES, Event
+from game.runtime.events import LOG_SCHEMA_VERSION, OUTCOMES, TELEMETRY, Event
 from game.runtime.desktop import Desktop
 from game.runtime.mailbox import Mailbox, Rejected
 from game.runtime.replay import action_of, same
@@ -172,6 +172,27 @@ class SessionEngine:
             return Outcome(True, events=events, scenario_completed=True)
         return Outcome(True, events=events)
 
+    def advance_game(self, ticks: int) -> Outcome:
+        """Let the game under test run `ticks` steps of the runtime's clock; log what it reports."""
+        run = self._running()
+        game = run.desktop.qa_game
+        if game is None or ticks <= 0:
+            return Outcome(True)
+        self._batch = []
+        try:
+            events = [self._emit(kind, payload) for kind, payload in game.advance(ticks)]
+            if events and not self._replaying and self._end_conditions_met(run):
+                events.append(self.end_scenario("completed"))
+                return Outcome(True, events=events, scenario_completed=True)
+            return Outcome(True, events=events)
+        finally:
+            batch, self._batch = self._batch, None
+            if self.batch_sink is not None:
+                self.batch_sink(batch)
+            else:
+                for event in batch:
+                    self.sink(event)
+
     def _reject(self, action: a.Action, reason: str) -> Outcome:
         fields = action.fields()
         browser = self.current.desktop.browser if self.current is not None else None
@@ -257,6 +278,15 @@ class SessionEngine:
             event = events[index]
             engine.seq = event.seq - 1
             action = action_of(event)
+            game = engine.current.desktop.qa_game if engine.current is not None else None
+            if game is not None and event.type in TELEMETRY:
+                game.advance_to(event.payload["tick"] + 1)  # the step that reported it: no new event
+                engine._emit_replayed(event)
+                engine.seq = event.seq
+                index += 1
+                continue
+            if game is not None and event.type in ("game_key", "capture_taken"):
+                game.advance_to(event.payload["tick"])
             if event.type == "scenario_started":
                 engine.start_scenario()
                 if engine.current.loaded.content_hash != event.payload["scenario_hash"]:

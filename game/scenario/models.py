@@ -7,8 +7,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.scenario.browser import BrowserApp
+from game.scenario.bug_tracker import BugTrackerApp
 from game.scenario.files import FilesApp
 from game.scenario.mail import MailApp, Strict
+from game.scenario.qa_game import QaGameApp
 from game.scenario.rules import CompetenceId, EndConditions, EvidenceRule
 from game.scenario.texts import LocaleText
 
@@ -23,6 +25,8 @@ class Apps(BaseModel):
     mail: MailApp | None = None
     browser: BrowserApp | None = None
     files: FilesApp | None = None
+    qa_game: QaGameApp | None = None
+    bug_tracker: BugTrackerApp | None = None
 
     def names(self) -> list[str]:
         return [name for name in type(self).model_fields if getattr(self, name) is not None]
@@ -51,7 +55,7 @@ class Scenario(BaseModel):
         default=None, description="DigComp 2.2 level group the task is written for (foundation 1-2, intermediate 3-4, advanced 5-6)")
     apps: Apps
     persona: Persona | None = Field(default=None, description="Fictional identity shown on the desktop")
-    start_app: Literal["mail", "browser", "files"] | None = Field(
+    start_app: Literal["mail", "browser", "files", "qa_game", "bug_tracker"] | None = Field(
         default=None, description="App in front when the scenario starts (default: the first of mail, browser, files)")
     end: EndConditions
     evidence: list[EvidenceRule] = Field(min_length=1)

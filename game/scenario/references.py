@@ -82,6 +82,7 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
     if scenario.start_app is not None and scenario.start_app not in scenario.apps.names():
         yield ("start_app",), f"start_app {scenario.start_app!r} is not among the scenario's apps", False
     yield from _browser_findings(scenario, known)
+    yield from _qa_findings(scenario)
     yield from _files_findings(scenario)
     if scenario.persona is None and scenario.apps.browser is not None and any(
             f.kind in ("email", "phone", "postal_code", "date") for form in scenario.apps.browser.forms().values()
@@ -290,3 +291,27 @@ def _browser_findings(scenario: Scenario, known: dict[str, set[str]]) -> Iterato
                            _unknown("page", result.page, known), False)
         if not any(getattr(b, "type", "") == "search" for p in browser.pages for b in p.blocks):
             yield base + ("search",), "a search engine needs a page with a `type: search` block", True
+
+
+def _qa_findings(scenario: Scenario) -> Iterator[Finding]:
+    game, tracker = scenario.apps.qa_game, scenario.apps.bug_tracker
+    if tracker is not None and game is None:
+        yield ("apps", "bug_tracker"), "a bug tracker needs the game under test (apps.qa_game)", True
+    if game is None:
+        return
+    from game.qa.bugs import check_bugs
+    from game.runtime.qa_game import bundled_levels, levels_for
+
+    known_levels = [level.id for level in bundled_levels()]
+    for i, level_id in enumerate(game.levels):
+        if level_id not in known_levels:
+            yield ("apps", "qa_game", "levels", i), f"no level {level_id!r} (levels: {', '.join(known_levels)})", False
+    if any(level_id not in known_levels for level_id in game.levels):
+        return
+    for loc, message in check_bugs(game.bugs, levels_for(game)):
+        yield ("apps", "qa_game", "bugs", *loc), message, False
+    bug_ids = {bug.id for bug in game.bugs}
+    for i, item in enumerate(tracker.checklist if tracker else []):
+        if item.bug is not None and item.bug not in bug_ids:
+            yield (("apps", "bug_tracker", "checklist", i, "bug"),
+                   f"no seeded bug {item.bug!r} (bugs: {', '.join(sorted(bug_ids)) or 'none'})", False)

@@ -30,6 +30,7 @@ warnings.filterwarnings("ignore", message="no fast renderer available")
 
 IDLE_WAIT_MS = 1000  # nothing moves: redraw once a second at most
 TYPING_WAIT_MS = 200  # a text cursor blinks
+FRAME_MS = 16  # a game runs: a frame about every 60th of a second
 POLL_MS = 25  # sleep between looks at the event queue (SDL's own wait spins on some drivers)
 
 
@@ -184,6 +185,9 @@ class GameApp:
             self.pointer = event.pos
         if self.recorder is not None:
             self.recorder.observe(event, self)
+        if self.scene is not None and self.scene.wants_key(event):
+            self.scene.handle_event(event)
+            return
         if event.type == pygame.KEYDOWN and self.focus.handle_key(event):
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and self.dialog and self.dialog.escape:
@@ -228,6 +232,8 @@ class GameApp:
             self.handle(event)
             if not self.running:
                 return
+        if self.scene is not None and self.running:
+            self.scene.update(now)
         while self._deferred:
             self._deferred.pop(0)()
         self.manager.update(min(dt, 0.25))
@@ -244,6 +250,8 @@ class GameApp:
         pygame.display.flip()
 
     def wait_ms(self) -> int:
+        if self.scene is not None and self.scene.animating:
+            return FRAME_MS
         focused = self.focus.focused
         return TYPING_WAIT_MS if focused is not None and focused.is_text_input else IDLE_WAIT_MS
 
@@ -258,7 +266,7 @@ class GameApp:
                 self.frame(events)
                 quiet_since = now
             else:
-                pygame.time.wait(POLL_MS)
+                pygame.time.wait(min(POLL_MS, self.wait_ms()))
 
     def screenshot(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

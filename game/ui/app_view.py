@@ -47,6 +47,21 @@ class AppView:
     def handle_event(self, event: pygame.event.Event) -> bool:
         return False
 
+    def update(self, now_ms: int) -> None:
+        """Called every frame with the runtime clock's time (most apps wait for input)."""
+
+    def on_hide(self) -> None:
+        """Another app comes to the front."""
+
+    @property
+    def animating(self) -> bool:
+        """True while the app moves by itself and needs frames without input."""
+        return False
+
+    def wants_key(self, event: pygame.event.Event) -> bool:
+        """Keys the app takes before the focus manager (a game's Enter, Space, arrows)."""
+        return False
+
     def draw_background(self, surface: pygame.Surface) -> None:
         pass
 

@@ -282,7 +282,9 @@ class TrackerView(AppView):
 
         def attach(capture_id: str) -> None:
             self.app.dialog = None
-            self.act(a.AttachCapture(report.id, capture_id))
+            outcome = self.act(a.AttachCapture(report.id, capture_id), refresh=False)
+            if not outcome.scenario_completed and self.app.scene is self.player and self.app.dialog is None:
+                self.app.rebuild(preferred="tracker.attach", keep_focus=False)
 
         buttons = [DialogButton(f"tracker.capture.{c.id}", self.capture_name(c), lambda i=c.id: attach(i),
                                 "#secondary") for c in choices]

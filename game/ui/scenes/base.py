@@ -32,6 +32,16 @@ class Scene:
         """Scene-specific input (scroll wheel, shortcuts). True when used."""
         return False
 
+    def update(self, now_ms: int) -> None:
+        """Called every frame with the runtime clock's time."""
+
+    @property
+    def animating(self) -> bool:
+        return False
+
+    def wants_key(self, event: pygame.event.Event) -> bool:
+        return False
+
     def before_rebuild(self) -> None:
         """Hand anything typed to the runtime before the widgets are made anew."""
 

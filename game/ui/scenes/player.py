@@ -12,7 +12,7 @@ from game.ui.mail_view import MailView
 from game.ui.scenes.base import Scene
 
 
-APP_ORDER = ("mail", "browser", "files")
+APP_ORDER = ("mail", "browser", "files", "qa_game", "bug_tracker")
 
 
 class PlayerScene(Scene):
@@ -20,9 +20,12 @@ class PlayerScene(Scene):
         super().__init__(app)
         from game.ui.browser_view import BrowserView
         from game.ui.files_view import FilesView
+        from game.ui.qa_game_view import QaGameView
+        from game.ui.tracker_view import TrackerView
 
         present = self.run.loaded.scenario.apps.names()
-        makers = {"mail": MailView, "browser": BrowserView, "files": FilesView}
+        makers = {"mail": MailView, "browser": BrowserView, "files": FilesView, "qa_game": QaGameView,
+                  "bug_tracker": TrackerView}
         self.views = {name: makers[name](app) for name in APP_ORDER if name in present}
         start = self.run.loaded.scenario.start_app
         self.current = start if start in self.views else next(iter(self.views))
@@ -97,6 +100,7 @@ class PlayerScene(Scene):
             return
         if self.view.commit_fields():
             return
+        self.view.on_hide()
         self.current = name
         self.app.rebuild(preferred=self.view.initial_focus(), keep_focus=False)
 
@@ -118,6 +122,18 @@ class PlayerScene(Scene):
         elif refresh and self.app.dialog is None:
             self.app.rebuild()
         return outcome
+
+    def update(self, now_ms: int) -> None:
+        """Each frame: the app in front may run on the clock (the game under test)."""
+        if self.run is not None and self.run.outcome is None and not self.app.tree.dialog_open:
+            self.view.update(now_ms)
+
+    @property
+    def animating(self) -> bool:
+        return self.view.animating and not self.app.tree.dialog_open
+
+    def wants_key(self, event: pygame.event.Event) -> bool:
+        return self.view.wants_key(event)
 
     def draw_background(self, surface: pygame.Surface) -> None:
         screen_w, screen_h = LOGICAL_SIZE
