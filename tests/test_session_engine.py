@@ -520,3 +520,34 @@ def test_unknown_accommodation_is_rejected_and_logged():
     assert not outcome.accepted and outcome.reason == "unknown_accommodation"
     assert logged[-1].type == "action_rejected" and logged[-1].payload["accommodation"] == "volume"
     assert engine.accommodations.to_dict() == {"text_scale": 100, "read_aloud": False, "theme": "default"}
+
+
+def test_a_scenario_with_a_time_budget_ends_as_timed_out(tmp_path):
+    from game.runtime.clock import ManualClock
+    from game.runtime.session import SessionEngine
+
+    path = tmp_path / "budget.yaml"
+    path.write_text("""\
+id: test.budget
+version: 1
+title: {fr-CA: Budget, en-CA: Budget}
+brief: {fr-CA: Jouez., en-CA: Play.}
+competences: ["5.2"]
+estimated_minutes: 2
+apps:
+  qa_game: {build: "1.0", levels: [forest], time_budget_minutes: 2}
+  bug_tracker: {project: {fr-CA: Jeu, en-CA: Game}, build: "1.0"}
+end: {any: [{event: report_submitted, where: {valid: true}}]}
+evidence:
+  - {observable: reported, competence: "5.2", rule: happened, event: report_submitted}
+""", encoding="utf-8")
+    clock, log = ManualClock(), []
+    engine = SessionEngine(scenarios=[load_scenario(path)], clock=clock, sink=log.append, participant="TEST-1",
+                           locale="fr-CA")
+    engine.start()
+    engine.start_scenario()
+    clock.advance(119_000)
+    assert engine.time_is_up() is False
+    clock.advance(1_000)
+    assert engine.time_is_up() is True
+    assert log[-1].type == "scenario_ended" and log[-1].payload["outcome"] == "timed_out"

@@ -37,7 +37,7 @@ class Move:
 
 def spawn_position(col: int, row: int) -> tuple[float, float]:
     """Top-left of the player's box standing in tile (col, row), centred, feet on the tile's bottom."""
-    return col * TILE + (TILE - PLAYER_W) / 2, row * TILE + (TILE - PLAYER_H)
+    return float(col * TILE + (TILE - PLAYER_W) // 2), float(row * TILE + TILE - PLAYER_H)
 
 
 def overlapped(start: float, size: float) -> range:

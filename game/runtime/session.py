@@ -63,6 +63,12 @@ class ScenarioRun:
     def final(self) -> dict[str, Any]:
         return self.desktop.summary()
 
+    @property
+    def time_budget_ms(self) -> int | None:
+        """Time planned for the scenario, if any (never shown as pressure): then it ends as timed_out."""
+        game = self.loaded.scenario.apps.qa_game
+        return game.time_budget_minutes * 60_000 if game is not None and game.time_budget_minutes else None
+
 
 class SessionError(Exception):
     pass
@@ -192,6 +198,16 @@ class SessionEngine:
             else:
                 for event in batch:
                     self.sink(event)
+
+    def time_is_up(self) -> bool:
+        """End the scenario as timed_out once its time budget has passed on the runtime's clock."""
+        run = self.current
+        if run is None or run.outcome is not None or run.time_budget_ms is None:
+            return False
+        if self.clock.now_ms() - run.start_ms < run.time_budget_ms:
+            return False
+        self.end_scenario("timed_out")
+        return True
 
     def _reject(self, action: a.Action, reason: str) -> Outcome:
         fields = action.fields()

@@ -125,8 +125,13 @@ class PlayerScene(Scene):
 
     def update(self, now_ms: int) -> None:
         """Each frame: the app in front may run on the clock (the game under test)."""
-        if self.run is not None and self.run.outcome is None and not self.app.tree.dialog_open:
-            self.view.update(now_ms)
+        if self.run is not None and self.run.outcome is None:
+            if self.app.session.engine.time_is_up():
+                self.view.commit_fields()
+                self.scenario_over()
+                return
+            if not self.app.tree.dialog_open:
+                self.view.update(now_ms)
 
     @property
     def animating(self) -> bool:
