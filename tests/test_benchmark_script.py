@@ -16,8 +16,8 @@ def test_frame_benchmark_prints_every_case_as_json(tmp_path):
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
     for case in ("mail_idle", "typing", "scrolling_200_messages", "browser_form_idle", "browser_form_typing",
-                 "browser_form_scrolling", "files_scrolling_500"):
+                 "browser_form_scrolling", "files_scrolling_500", "game_busiest_level"):
         assert set(figures[case]) >= {"median_ms", "p99_ms"}, case
         assert 0 < figures[case]["median_ms"] <= figures[case]["p99_ms"]
-    for key in ("idle_cpu_percent", "start_s", "peak_rss_mb", "browser_files_peak_rss_mb"):
+    for key in ("idle_cpu_percent", "start_s", "peak_rss_mb", "browser_files_peak_rss_mb", "game_peak_rss_mb"):
         assert figures[key] > 0, key

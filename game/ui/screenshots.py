@@ -27,6 +27,14 @@ SHOTS = [
     ("browser-search.png", "web/official-hours.yaml",
      ["brief.start", "browser.search", ("type", "Val-des-Cèdres library hours"), "browser.search.go"], 100, "en-CA"),
     ("files.png", "files/organise-documents.yaml", ["brief.start", "files.folder.downloads"], 100, "fr-CA"),
+    ("qa-game.png", "qa/two-obvious-bugs.yaml",
+     ["brief.start", "qa.game", ("key", "enter"), ("hold", "right"), ("wait", 600), ("key", "space"),
+      ("wait", 500), ("release", "right")], 100, "fr-CA"),
+    ("bug-tracker.png", "qa/two-obvious-bugs.yaml",
+     ["brief.start", "qa.game", ("key", "enter"), ("hold", "right"), ("wait", 1200), ("release", "right"),
+      ("key", "f2"), "dialog.notice.ok", "taskbar.bug_tracker", "tracker.new", "tracker.field.title",
+      ("type", "Le personnage traverse le sol au début de La forêt"), "tracker.field.category.gameplay",
+      "tracker.field.severity.major", "tracker.field.title"], 100, "fr-CA"),
 ]
 
 
@@ -42,7 +50,10 @@ def capture(out: Path) -> list[Path]:
     from game.store import EventStore
     from game.ui.app import GameApp
     from game.ui.headless import Driver
-    from game.ui.input_events import text_events
+    from game.scenario.walkthrough import Walkthrough
+
+    def walkthrough_step(data: dict):
+        return Walkthrough.model_validate({"scenario": "x", "steps": [data]}).steps[0]
     from game.ui.scenes.flow import start_single_scenario
     from game.ui.scenes.title import TitleScene
 
@@ -61,8 +72,8 @@ def capture(out: Path) -> list[Path]:
             start_single_scenario(app, loaded, "DEMO-1")
         driver.settle()
         for step in steps:
-            if isinstance(step, tuple):  # ("type", text)
-                driver.post(text_events(step[1]))
+            if isinstance(step, tuple):  # ("type", text), ("key", k), ("hold", k), ("release", k), ("wait", ms)
+                driver.step(walkthrough_step({step[0]: step[1]}), locale)
             else:
                 driver.click(step)
         driver.settle()
