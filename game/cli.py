@@ -60,6 +60,11 @@ def _validate(args: argparse.Namespace) -> int:
             problems.extend(str(p) for p in exc.problems)
     for problem in problems:
         print(problem)
+    for path, scenario in loaded.items():
+        game = scenario.scenario.apps.qa_game
+        if game is not None and game.has_audio_bugs:
+            print(f"{path}: note: has audio bugs (flagged so facilitators can leave it out on muted kiosks"
+                  f"{'' if game.captions else '; consider captions: true'})", file=sys.stderr)
     checked = len(files) + len(walkthroughs)
     print(f"{checked} file(s) checked, {len(problems)} problem(s)", file=sys.stderr)
     return 1 if problems else 0
