@@ -7,10 +7,12 @@ time a bug actually reaches the player (see each model's docstring).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Annotated, Literal, Sequence, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from game.locales import supported_locales
 from game.qa.levels import Level
@@ -19,7 +21,9 @@ from game.qa.vocabulary import ITEM_POINTS, KEYS, SOUNDS
 from game.qa.world import World
 
 BugId = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)
-LevelId = Field(pattern=r"^[a-z][a-z0-9-]{0,30}$", description="Level id, e.g. forest")
+LEVEL_PATTERN = r"^[a-z][a-z0-9-]{0,30}$"
+LevelId = Field(pattern=LEVEL_PATTERN, description="Level id, e.g. forest")
+AnyLevel = Field(default=None, pattern=LEVEL_PATTERN, description="Only in this level (default: every level)")
 ItemKind = Literal["blueberry", "golden"]
 TEXTURED = ("#", "=", "^", "D", "S", "C", "E", "blueberry", "golden", "bee")
 CRASH_CODE = "0xC0000005"
@@ -44,7 +48,7 @@ class WrongScore(_Bug):
     """Picking one kind of item adds `points` instead of its real value. Triggers on the first such pick."""
 
     kind: Literal["wrong_score"]
-    level: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{0,30}$", description="Only in this level (default: all)")
+    level: str | None = AnyLevel
     item_kind: ItemKind
     points: int = Field(ge=-100, le=100)
 
@@ -87,7 +91,8 @@ class MissingTexture(_Bug):
 
     kind: Literal["missing_texture"]
     level: str = LevelId
-    what: Literal[TEXTURED] = Field(description="Tile character (# = ^ D S C E), blueberry, golden or bee")  # type: ignore[valid-type]
+    what: Literal[TEXTURED] = Field(  # type: ignore[valid-type]
+        description="Tile character (# = ^ D S C E), blueberry, golden or bee")
 
 
 class SoftLock(_Bug):
@@ -106,7 +111,7 @@ class CrashDialog(_Bug):
 
     kind: Literal["crash_dialog"]
     sequence: list[Literal[KEYS]] = Field(min_length=2, max_length=12)  # type: ignore[valid-type]
-    level: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{0,30}$", description="Only in this level (default: all)")
+    level: str | None = AnyLevel
     code: str = Field(default=CRASH_CODE, pattern=r"^[0-9A-Za-z_.-]{1,20}$", description="Error code the dialog shows")
 
 
@@ -149,6 +154,12 @@ BUG_CATEGORY = {"collision_gap": "gameplay", "wrong_score": "gameplay", "text_ty
                 "crash_dialog": "crash", "frame_drop": "performance", "respawning_item": "gameplay"}
 
 Loc = tuple[str | int, ...]
+_BUG_LIST = TypeAdapter(list[SeededBug])
+
+
+def parse_bugs(data: object) -> list[SeededBug]:
+    """A bug list from plain data (a scenario's `bugs:`); raises pydantic's ValidationError."""
+    return _BUG_LIST.validate_python(data)
 
 
 def check_bugs(bugs: Sequence[SeededBug], levels: Sequence[Level]) -> list[tuple[Loc, str]]:
@@ -194,6 +205,19 @@ def _check_one(bug: SeededBug, world: World | None, texts: dict) -> list[tuple[L
     return []
 
 
+@dataclass(frozen=True)
+class LevelHooks:
+    """The seeded bugs that concern one level, looked up once so that a tick costs dict look-ups."""
+
+    gaps: dict[int, CollisionGap]  # column -> bug
+    wrong_scores: dict[str, WrongScore]  # item kind -> bug
+    placeholders: dict[str, MissingTexture]  # what -> bug
+    slow: tuple[FrameDrop, ...]
+    respawning: dict[str, RespawningItem]  # item id -> bug
+    locks: dict[tuple[int, int], SoftLock]  # door (top tile) -> bug
+    crashes: tuple[CrashDialog, ...]
+
+
 class BugBook:
     """The seeded bugs, indexed so that the simulation's questions cost a dict look-up per tick."""
 
@@ -215,6 +239,17 @@ class BugBook:
     @cached_property
     def longest_sequence(self) -> int:
         return max((len(bug.sequence) for bug in self.crashes), default=0)
+
+    def for_level(self, world: World) -> LevelHooks:
+        level = world.id
+        return LevelHooks(
+            gaps=self.gap_columns(level),
+            wrong_scores={kind: bug for kind in ITEM_POINTS if (bug := self.wrong_score(level, kind))},
+            placeholders=self.placeholders(level),
+            slow=tuple(self.slow_areas(level)),
+            respawning=self.respawning(level),
+            locks={door: bug for door in world.doors if (bug := self.lock(level, door, world))},
+            crashes=tuple(bug for bug in self.crashes if bug.level in (None, level)))
 
     def gap_columns(self, level: str) -> dict[int, CollisionGap]:
         return {bug.x: bug for bug in self._of(CollisionGap) if bug.level == level}

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from game.paths import ASSETS
-from game.scenario.source import Problem, SourceError, read_source
+from game.scenario.source import Problem, Source, SourceError, read_source
 from game.scenario.texts import LocaleText
 
 TILE = 32  # px per tile side
@@ -27,6 +28,11 @@ LEVELS_FILE = ASSETS / "qa" / "levels.yaml"
 MAX_SIZE = 400  # tiles per side: keeps a typo from building a gigantic level
 
 T = TypeVar("T", bound=BaseModel)
+
+
+def located(message: str, *at: str | int) -> PydanticCustomError:
+    """An error whose place is more precise than the field's: `at` is the rest of the path (a row...)."""
+    return PydanticCustomError("qa_level", message, {"at": list(at)})
 
 
 class Strict(BaseModel):
@@ -59,22 +65,33 @@ class Level(Strict):
     tiles: list[str] = Field(min_length=2, max_length=MAX_SIZE, description="Rows top to bottom")
     bees: list[Bee] = []
 
+    @field_validator("tiles", mode="before")
+    @classmethod
+    def _rows_are_text(cls, tiles: object) -> object:
+        # In YAML, `- ####` is an empty item followed by a comment: say so rather than "not a string".
+        if isinstance(tiles, list):
+            for row, line in enumerate(tiles):
+                if line is None:
+                    raise located(f"row {row} is empty: put each row in quotes (a # starts a YAML comment)", row)
+        return tiles
+
     @field_validator("tiles")
     @classmethod
     def _grid(cls, tiles: list[str]) -> list[str]:
         width = len(tiles[0])
         if width < 2 or width > MAX_SIZE:
-            raise ValueError(f"rows must be 2 to {MAX_SIZE} tiles wide (row 0 has {width})")
+            raise located(f"rows must be 2 to {MAX_SIZE} tiles wide (row 0 has {width})", 0)
         for row, line in enumerate(tiles):
             if len(line) != width:
-                raise ValueError(f"row {row} has {len(line)} tiles, row 0 has {width}: the grid must be rectangular")
+                raise located(f"row {row} has {len(line)} tiles, row 0 has {width}: the grid must be rectangular", row)
             for col, char in enumerate(line):
                 if char not in TILE_CHARS:
-                    raise ValueError(f"unknown tile {char!r} at column {col}, row {row} "
-                                     f"(known: {' '.join(sorted(TILE_CHARS))})")
-        starts = sum(line.count("P") for line in tiles)
-        if starts != 1:
-            raise ValueError(f"a level needs exactly one player start 'P' (found {starts})")
+                    raise located(f"unknown tile {char!r} at column {col}, row {row} "
+                                  f"(known: {' '.join(sorted(TILE_CHARS))})", row, col)
+        starts = [(row, col) for row, line in enumerate(tiles) for col, char in enumerate(line) if char == "P"]
+        if len(starts) != 1:
+            second = starts[1] if len(starts) > 1 else ()  # point at the first start too many, if any
+            raise located(f"a level needs exactly one player start 'P' (found {len(starts)})", *second)
         if not any("E" in line for line in tiles):
             raise ValueError("a level needs at least one exit flag 'E'")
         return tiles
@@ -85,7 +102,8 @@ class Level(Strict):
         for number, bee in enumerate(self.bees):
             for col, row in bee.path:
                 if not (0 <= col < width and 0 <= row < height):
-                    raise ValueError(f"bee {number}: waypoint [{col}, {row}] is outside the {width}x{height} grid")
+                    raise located(f"bee {number}: waypoint [{col}, {row}] is outside the {width}x{height} grid",
+                                  "bees", number, "path")
         return self
 
     @property
@@ -128,16 +146,28 @@ def read_validated(path: Path | str, model: type[T], text: str | None = None) ->
     try:
         return model.model_validate(source.data)
     except ValidationError as exc:
-        problems = []
-        for item in exc.errors():
-            loc = tuple(item["loc"])
-            where = ".".join(str(part) for part in loc) or "(top level)"
-            message = item["msg"].removeprefix("Value error, ")
-            on_key = item["type"] == "extra_forbidden"
-            if on_key:
-                message = f"unknown key {loc[-1]!r}"
-            problems.append(source.problem(loc, f"{where}: {message}", key=on_key))
+        problems = [_problem(source, item) for item in exc.errors()]
         raise QaDataError(sorted(problems, key=lambda p: (p.line, p.col))) from None
+
+
+def _problem(source: Source, item: ErrorDetails) -> Problem:
+    loc = tuple(item["loc"])
+    message = item["msg"].removeprefix("Value error, ")
+    on_key = item["type"] == "extra_forbidden"
+    if on_key:
+        message = f"unknown key {loc[-1]!r}"
+    at = list((item.get("ctx") or {}).get("at", []))
+    column = None
+    if at and isinstance(at[-1], int) and len(at) == 2 and loc and loc[-1] == "tiles":
+        column = at.pop()  # a tile inside a row: point at its character
+    where = ".".join(str(part) for part in loc) or "(top level)"
+    problem = source.problem(loc + tuple(at), f"{where}: {message}", key=on_key)
+    if column is not None and source.position(loc + tuple(at)) != (1, 1):
+        line, col = problem.line, problem.col
+        text_line = source.text.splitlines()[line - 1]
+        quoted = col - 1 < len(text_line) and text_line[col - 1] in "\"'"
+        problem = Problem(problem.path, line, col + column + int(quoted), problem.message)
+    return problem
 
 
 def load_levels(path: Path | str = LEVELS_FILE, text: str | None = None) -> list[Level]:

@@ -9,8 +9,8 @@ which keeps a step cheap whatever the level's size.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from game.qa.levels import TILE
 
@@ -19,6 +19,7 @@ PLAYER_H = 30
 RUN_SPEED = 3.0  # px per tick
 JUMP_SPEED = -10.5  # px per tick, upwards: the feet rise 105 px (just over 3 tiles)
 GRAVITY = 0.5  # px per tick per tick
+HAZARD_INSET = 3  # the body hurts a little inside its drawn box: near misses stay misses
 MAX_FALL = 12.0  # below a tile's height, so a fall never skips a floor
 COYOTE_TICKS = 6  # a jump still counts this long after running off an edge
 JUMP_BUFFER_TICKS = 6  # a jump pressed this long before landing happens on landing
@@ -52,22 +53,27 @@ def move(x: float, y: float, vx: float, vy: float, solid: Solid, level_width_px:
     if nx > x:
         col = math.ceil((nx + PLAYER_W) / TILE) - 1
         if any(solid(col, row) for row in rows):
-            nx, vx = col * TILE - PLAYER_W, 0.0
+            nx, vx = float(col * TILE - PLAYER_W), 0.0
     elif nx < x:
         col = math.floor(nx / TILE)
         if any(solid(col, row) for row in rows):
-            nx, vx = (col + 1) * TILE, 0.0
+            nx, vx = float((col + 1) * TILE), 0.0
     ny, on_ground = y + vy, False
     cols = overlapped(nx, PLAYER_W)
     if vy > 0:
         row = math.ceil((ny + PLAYER_H) / TILE) - 1
         if any(solid(col, row) for col in cols):
-            ny, vy, on_ground = row * TILE - PLAYER_H, 0.0, True
+            ny, vy, on_ground = float(row * TILE - PLAYER_H), 0.0, True
     elif vy < 0:
         row = math.floor(ny / TILE)
         if any(solid(col, row) for col in cols):
-            ny, vy = (row + 1) * TILE, 0.0
+            ny, vy = float((row + 1) * TILE), 0.0
     return Move(nx, ny, vx, vy, on_ground)
+
+
+def hurtbox(x: float, y: float) -> tuple[float, float, float, float]:
+    """The part of the player's box that spikes and bees hurt: x, y, width, height."""
+    return x + HAZARD_INSET, y + HAZARD_INSET, PLAYER_W - 2 * HAZARD_INSET, PLAYER_H - 2 * HAZARD_INSET
 
 
 def boxes_touch(ax: float, ay: float, aw: float, ah: float, bx: float, by: float, bw: float, bh: float) -> bool:

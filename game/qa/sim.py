@@ -5,29 +5,20 @@ sounds and telemetry, frame for frame, so a headless run replays a 3-minute sess
 a saved SimState resumes identically. The renderer reads the state and the views below
 (texts, captions, placeholders, slow, items, bees) and draws; it never changes the state.
 
-Telemetry, as (type, payload) returned by `step` (x, y: the player's box top-left in px, whole
-numbers; level: level id; tick: SimState.tick of the step):
-    game_started {build, levels}            level_started {level, index}
-    item_collected {level, item, kind, x, y, points, score}
-    player_died {level, cause, x, y, lives}  (cause: spikes | bee | fall)
-    checkpoint_reached {level, x, y}        switch_pressed {level, doors, x, y}
-    level_completed {level, score, ticks}   game_finished {score, ticks}    game_over {level, score}
-    game_paused {level}   game_resumed {level}   menu_opened {level}   game_quit {level, score}
-    position {level, x, y}  (every 60 ticks of play)
-    crash_dialog_shown {level, code}        returned_to_title {from}
-    bug_triggered {bug, kind, level, x, y, tick}  (once per seeded bug; level, x, y None on the title)
+Telemetry: `step` returns (type, payload) pairs; vocabulary.EVENTS lists every type and its fields.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from typing import Any
 
 from game.locales import DEFAULT_LOCALE
-from game.qa.bugs import BugBook, CollisionGap, CrashDialog, FrameDrop, MissingTexture, RespawningItem, SeededBug, SoftLock, WrongScore
+from game.qa.bugs import BugBook, LevelHooks, SeededBug
 from game.qa.levels import TILE, Level
 from game.qa.physics import (COYOTE_TICKS, GRAVITY, JUMP_BUFFER_TICKS, JUMP_SPEED, MAX_FALL, PLAYER_H, PLAYER_W,
-                             RUN_SPEED, boxes_touch, move, overlapped, spawn_position)
+                             RUN_SPEED, Solid, boxes_touch, hurtbox, move, overlapped, spawn_position)
 from game.qa.state import PlayerState, SimState
 from game.qa.texts import shown_keys, text_table
 from game.qa.vocabulary import ITEM_POINTS, KEYS, TICK_HZ
@@ -40,22 +31,8 @@ LEVEL_DONE_TICKS = 90  # the "level complete" screen, before the next level
 HURT_TICKS = 40  # the player stays still this long after a death, then respawns
 MENU_OPTIONS = ("resume", "quit")
 IN_LEVEL = frozenset({"playing", "paused", "menu", "level_done"})
-HAZARD_INSET = 3  # the body hurts a little inside its drawn box: near misses stay misses
 SPIKE_BOX = (4, 16, 24, 16)  # x, y offsets and size inside the tile: the spikes' points
 ITEM_BOX = (6, 6, 20, 20)
-
-
-@dataclass(frozen=True)
-class LevelHooks:
-    """The seeded bugs that concern one level, looked up once when the level starts."""
-
-    gaps: dict[int, CollisionGap]
-    wrong_scores: dict[str, WrongScore]
-    placeholders: dict[str, MissingTexture]
-    slow: tuple[FrameDrop, ...]
-    respawning: dict[str, RespawningItem]
-    locks: dict[tuple[int, int], SoftLock]
-    crashes: tuple[CrashDialog, ...]
 
 
 class Sim:
@@ -109,13 +86,17 @@ class Sim:
     def _start_level(self, index: int) -> None:
         s, world = self.state, self.worlds[index]
         s.level, s.mode = index, "playing"
-        x, y = spawn_position(*world.start)
-        s.player = PlayerState(x=x, y=y)
         s.checkpoint, s.level_ticks, s.respawns, s.reappeared, s.recent_keys = None, 0, {}, [], []
         s.collected[world.id], s.opened_doors[world.id] = [], []
         if world.id in s.switched:
             s.switched.remove(world.id)
+        self._place_player(*world.start)
         self._emit("level_started", level=world.id, index=index)
+
+    def _place_player(self, col: int, row: int) -> None:
+        """Put the player in tile (col, row), standing if there is ground right below (a jump works at once)."""
+        x, y = spawn_position(col, row)
+        self.state.player = PlayerState(x=x, y=y, on_ground=self._solid_now()(col, row + 1))
 
     def _playing(self, held: frozenset[str], pressed: frozenset[str]) -> None:
         s = self.state
@@ -184,16 +165,16 @@ class Sim:
             return
         if self._touch_tiles():
             return
-        hx, hy, hw, hh = p.x + HAZARD_INSET, p.y + HAZARD_INSET, PLAYER_W - 2 * HAZARD_INSET, PLAYER_H - 2 * HAZARD_INSET
+        body = hurtbox(p.x, p.y)
         for bee in world.bees:
             bx, by = bee.position(s.level_ticks)
-            if boxes_touch(hx, hy, hw, hh, bx, by, BEE_SIZE, BEE_SIZE):
+            if boxes_touch(*body, bx, by, BEE_SIZE, BEE_SIZE):
                 self._die("bee")
                 return
         if self.hooks.locks and world.id in s.switched:
             self._check_locked_doors()
 
-    def _solid_now(self):
+    def _solid_now(self) -> Solid:
         world, gaps = self.world, self.hooks.gaps
         opened = {tuple(door) for door in self.state.opened_doors.get(world.id, [])}
         rows = world.rows
@@ -225,8 +206,7 @@ class Sim:
                 char = world.char(col, row)
                 if char == "^":
                     ox, oy, w, h = SPIKE_BOX
-                    if boxes_touch(p.x + HAZARD_INSET, p.y + HAZARD_INSET, PLAYER_W - 2 * HAZARD_INSET,
-                                   PLAYER_H - 2 * HAZARD_INSET, col * TILE + ox, row * TILE + oy, w, h):
+                    if boxes_touch(*hurtbox(p.x, p.y), col * TILE + ox, row * TILE + oy, w, h):
                         self._die("spikes")
                         return True
                 elif char == "B" or char == "G":
@@ -298,8 +278,7 @@ class Sim:
     def _respawn(self) -> None:
         s = self.state
         col, row = s.checkpoint if s.checkpoint else self.world.start
-        x, y = spawn_position(col, row)
-        s.player = PlayerState(x=x, y=y)
+        self._place_player(col, row)
 
     def _watch(self) -> None:
         """Bugs that show by being seen: returning items, slow areas, placeholder textures."""
@@ -325,15 +304,17 @@ class Sim:
 
     def _in_view(self, what: str, centre: float) -> bool:
         world, s = self.world, self.state
+
+        def near(col: int) -> bool:
+            return abs(col * TILE + TILE / 2 - centre) <= VIEW_REACH
         if what == "bee":
             return any(abs(bee.position(s.level_ticks)[0] + BEE_SIZE / 2 - centre) <= VIEW_REACH for bee in world.bees)
         if what in ITEM_POINTS:
             taken = s.collected[world.id]
-            return any(item.kind == what and item.id not in taken and abs(item.col * TILE + TILE / 2 - centre) <= VIEW_REACH
-                       for item in world.items.values())
+            return any(item.kind == what and item.id not in taken and near(item.col) for item in world.items.values())
         if what == "D":  # an opened door is no longer drawn
             opened = {tuple(door) for door in s.opened_doors.get(world.id, [])}
-            return any(top not in opened and abs(top[0] * TILE + TILE / 2 - centre) <= VIEW_REACH for top in world.doors)
+            return any(top not in opened and near(top[0]) for top in world.doors)
         return world.tile_near(what, centre, VIEW_REACH)
 
     def _paused(self, held: frozenset[str], pressed: frozenset[str]) -> None:
@@ -390,16 +371,7 @@ class Sim:
     def hooks(self) -> LevelHooks:
         index = self.state.level
         if index not in self._hooks:
-            level_id, book = self.levels[index].id, self.book
-            world = self.worlds[index]
-            self._hooks[index] = LevelHooks(
-                gaps=book.gap_columns(level_id),
-                wrong_scores={kind: bug for kind in ITEM_POINTS if (bug := book.wrong_score(level_id, kind))},
-                placeholders=book.placeholders(level_id),
-                slow=tuple(book.slow_areas(level_id)),
-                respawning=book.respawning(level_id),
-                locks={door: bug for door in world.doors if (bug := book.lock(level_id, door, world))},
-                crashes=tuple(bug for bug in book.crashes if bug.level in (None, level_id)))
+            self._hooks[index] = self.book.for_level(self.worlds[index])
         return self._hooks[index]
 
     def _sound(self, name: str) -> None:
@@ -484,8 +456,9 @@ class Sim:
 Input = tuple[int, Iterable[str], Iterable[str]]
 
 
-def replay(levels: Sequence[Level], bugs: Sequence[SeededBug], inputs: Sequence[Input], *, ticks: int | None = None,
-           locale: str = DEFAULT_LOCALE, build: str = "clean", state: SimState | None = None) -> tuple[SimState, list[Event]]:
+def replay(levels: Sequence[Level], bugs: Sequence[SeededBug], inputs: Sequence[Input], *,
+           ticks: int | None = None, locale: str = DEFAULT_LOCALE, build: str = "clean",
+           state: SimState | None = None) -> tuple[SimState, list[Event]]:
     """Run the game from `state` (default: the title screen) over recorded inputs.
 
     `inputs` are (tick, held, pressed): from that tick on the keys `held` are down, until the next

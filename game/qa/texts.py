@@ -7,9 +7,10 @@ the levels file, under the keys `level.<id>`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Sequence
+from typing import Annotated
 
 from pydantic import RootModel, StringConstraints, model_validator
 
