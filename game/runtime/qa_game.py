@@ -71,7 +71,7 @@ class QaGame:
     def where(self) -> dict[str, Any]:
         """What a screenshot records: level, position, tick."""
         state = self.sim.state
-        level = self.sim.world.id if state.mode in ("playing", "paused", "menu", "level_done") else "title"
+        level = "title" if state.mode == "title" else self.sim.world.id  # a crash or game over happened in a level
         return {"level": level, "x": int(state.player.x), "y": int(state.player.y), "tick": state.tick}
 
     def summary(self) -> dict[str, Any]:

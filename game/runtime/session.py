@@ -200,14 +200,11 @@ class SessionEngine:
                     self.sink(event)
 
     def time_is_up(self) -> bool:
-        """End the scenario as timed_out once its time budget has passed on the runtime's clock."""
+        """Whether the scenario's time budget has passed on the runtime's clock (the caller ends it timed_out)."""
         run = self.current
         if run is None or run.outcome is not None or run.time_budget_ms is None:
             return False
-        if self.clock.now_ms() - run.start_ms < run.time_budget_ms:
-            return False
-        self.end_scenario("timed_out")
-        return True
+        return self.clock.now_ms() - run.start_ms >= run.time_budget_ms
 
     def _reject(self, action: a.Action, reason: str) -> Outcome:
         fields = action.fields()

@@ -80,7 +80,7 @@ class Driver:
         if self.keyboard_only:
             self.reach_by_keyboard(element_id)
             element = self.app.tree.get(element_id)
-            if not element.is_text_input:
+            if not element.is_text_input and element.kind != "game":  # reaching the game is clicking it
                 self.post(self._ev.key_events("return"))
             return
         element = self.visible(element_id)

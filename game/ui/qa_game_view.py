@@ -113,7 +113,10 @@ class QaGameView(AppView):
             self.capture()
             return True
         if event.type in (pygame.KEYDOWN, pygame.KEYUP) and event.key in GAME_KEYS:
-            self.act(a.GameKey(GAME_KEYS[event.key], event.type == pygame.KEYDOWN), refresh=False)
+            name = GAME_KEYS[event.key]
+            if event.type == pygame.KEYUP and name not in self.game.held:
+                return True  # the release of a key pressed elsewhere (Enter on the brief): not the game's
+            self.act(a.GameKey(name, event.type == pygame.KEYDOWN), refresh=False)
             return True
         return False
 
@@ -238,7 +241,8 @@ class QaGameView(AppView):
         if state.mode in ("title", "game_over", "finished", "crashed"):
             return
         seconds = state.level_ticks // 60
-        hud = (f"{texts['hud.score']} : {state.score}    {texts['hud.lives']} : {state.lives}    "
+        level = texts.get(f"level.{self.sim.world.id}", "")
+        hud = (f"{level}    {texts['hud.score']} : {state.score}    {texts['hud.lives']} : {state.lives}    "
                f"{texts['hud.time']} : {seconds // 60}:{seconds % 60:02d}")
         if not self.app.locale.startswith("fr"):
             hud = hud.replace(" : ", ": ")
@@ -276,11 +280,6 @@ class QaGameView(AppView):
             for image in images:
                 surface.blit(image, (box.centerx - image.get_width() // 2, y))
                 y += image.get_height() + 8
-        if self.game.app.captions:
-            captions = "  ".join(self.sim.captions())
-            if captions:
-                image = self._words(captions, "#1B1F24", bold=True)
-                surface.blit(image, (rect.x + 12, rect.bottom - image.get_height() - 8))
 
     def _draw_crash(self, surface: pygame.Surface, rect: pygame.Rect, texts: dict[str, str]) -> None:
         """A fake operating-system error window: the seeded crash."""

@@ -127,7 +127,8 @@ class PlayerScene(Scene):
         """Each frame: the app in front may run on the clock (the game under test)."""
         if self.run is not None and self.run.outcome is None:
             if self.app.session.engine.time_is_up():
-                self.view.commit_fields()
+                if not self.view.commit_fields():  # what was typed is kept before the end
+                    self.app.session.engine.end_scenario("timed_out")
                 self.scenario_over()
                 return
             if not self.app.tree.dialog_open:
