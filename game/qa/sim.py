@@ -283,7 +283,10 @@ class Sim:
     def _watch(self) -> None:
         """Bugs that show by being seen: returning items, slow areas, placeholder textures."""
         s, hooks = self.state, self.hooks
-        centre = s.player.x + PLAYER_W / 2
+        player = s.player.x + PLAYER_W / 2
+        # What the screen shows: a window 2 x VIEW_REACH wide on the player, held inside the level at its ends.
+        level_w = self.world.width * TILE
+        centre = max(VIEW_REACH, min(level_w - VIEW_REACH, player)) if level_w > 2 * VIEW_REACH else level_w / 2
         for item_id, due in list(s.respawns.items()):
             if s.level_ticks >= due:
                 del s.respawns[item_id]
@@ -294,7 +297,7 @@ class Sim:
             item = self.world.items[item_id]
             if bug.id not in s.triggered and abs(item.col * TILE + TILE / 2 - centre) <= VIEW_REACH:
                 self._trigger(bug)
-        column = int(centre // TILE)
+        column = int(player // TILE)
         for bug in hooks.slow:
             if bug.x_from <= column <= bug.x_to:
                 self._trigger(bug)

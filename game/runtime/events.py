@@ -13,7 +13,8 @@ from typing import Any
 LOG_SCHEMA_VERSION = 1
 
 # field -> the kind of scenario object it names, or None. Kinds: message, folder (mail), attachment,
-# link (in a message), page, page_link, form, query, result, file, file_folder.
+# link (in a message), page, page_link, form, query, result, file, file_folder, bug (seeded in the QA game),
+# checklist_item (of the bug tracker).
 SESSION_EVENTS: dict[str, dict[str, str | None]] = {
     "session_started": {"app_version": None, "log_schema_version": None, "locale": None,
                         "accommodations": None, "participant": None, "scenarios": None, "seed": None},
@@ -101,7 +102,7 @@ QA_GAME_EVENTS: dict[str, dict[str, str | None]] = {
     "game_quit": {"level": None, "score": None, "tick": None},
     "returned_to_title": {"from": None, "tick": None},
     "crash_dialog_shown": {"level": None, "code": None, "tick": None},
-    "bug_triggered": {"bug": None, "kind": None, **_WHERE},
+    "bug_triggered": {"bug": "bug", "kind": None, **_WHERE},
 }
 TRACKER_EVENTS: dict[str, dict[str, str | None]] = {
     "report_started": {"report": None, "build": None},
@@ -112,7 +113,7 @@ TRACKER_EVENTS: dict[str, dict[str, str | None]] = {
     "report_submitted": {"report": None, "valid": None, "errors": None, "version": None, "title": None,
                          "build": None, "area": None, "category": None, "severity": None, "reproducibility": None,
                          "steps": None, "expected": None, "actual": None, "captures": None, "id": None},
-    "checklist_marked": {"item": None, "status": None},
+    "checklist_marked": {"item": "checklist_item", "status": None},
 }
 EVENT_FIELDS: dict[str, dict[str, str | None]] = {**SESSION_EVENTS, **MAIL_EVENTS, **BROWSER_EVENTS, **FILES_EVENTS,
                                                   **QA_GAME_EVENTS, **TRACKER_EVENTS}

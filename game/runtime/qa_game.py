@@ -35,6 +35,7 @@ class QaGame:
         self.sim = Sim(levels_for(app), app.bugs, locale, app.build, captions=app.captions)
         self.held: set[str] = set()
         self.pressed: set[str] = set()  # since the last tick
+        self.sounds: list[str] = []  # played since the screen last took them (several steps may run a frame)
 
     @property
     def tick(self) -> int:
@@ -61,12 +62,18 @@ class QaGame:
             tick = self.tick
             for kind, payload in self.sim.step(frozenset(self.held), frozenset(self.pressed)):
                 events.append((kind, {**payload, "tick": payload.get("tick", tick)}))
+            self.sounds.extend(self.sim.sounds)
             self.pressed.clear()
         return events
 
     def advance_to(self, tick: int) -> None:
         """Catch up silently to a tick (rebuilding a run from its log)."""
         self.advance(tick - self.tick)
+        self.sounds.clear()
+
+    def take_sounds(self) -> list[str]:
+        sounds, self.sounds = self.sounds, []
+        return sounds
 
     def where(self) -> dict[str, Any]:
         """What a screenshot records: level, position, tick."""

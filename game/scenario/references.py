@@ -32,6 +32,9 @@ def _known_ids(scenario: Scenario) -> dict[str, set[str]]:
         "result": set(browser.result_ids()) if browser else set(),
         "file": set(files.file_ids()) if files else set(),
         "file_folder": set(files.folder_ids()) if files else set(),
+        "bug": {bug.id for bug in scenario.apps.qa_game.bugs} if scenario.apps.qa_game else set(),
+        "checklist_item": ({item.id for item in scenario.apps.bug_tracker.checklist}
+                           if scenario.apps.bug_tracker else set()),
     }
 
 
@@ -116,7 +119,8 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
             yield from _check_match(condition, loc, scenario, known)
 
 
-KIND_WORDS = {"file_folder": "folder", "page_link": "page link"}
+KIND_WORDS = {"file_folder": "folder", "page_link": "page link", "bug": "seeded bug",
+              "checklist_item": "checklist item"}
 
 
 def _unknown(kind: str, value: object, known: dict[str, set[str]]) -> str:

@@ -21,6 +21,7 @@ from game.ui.layout import flow
 from game.ui.rows import TextCache
 
 STEP_MS = 1000 / 60
+CAPTION_MS = 1500
 GAME_KEYS = {pygame.K_LEFT: "left", pygame.K_RIGHT: "right", pygame.K_UP: "up", pygame.K_DOWN: "down",
              pygame.K_SPACE: "space", pygame.K_p: "p", pygame.K_ESCAPE: "escape", pygame.K_RETURN: "enter",
              pygame.K_KP_ENTER: "enter"}
@@ -44,6 +45,7 @@ class QaGameView(AppView):
         self._text = TextCache(400)
         self._sounds: dict[str, pygame.mixer.Sound] | None = None
         self.frame_number = 0
+        self.captions: list[tuple[str, int]] = []  # (text, until ms on the runtime clock)
 
     @property
     def game(self) -> QaGame:
@@ -96,14 +98,23 @@ class QaGameView(AppView):
             return
         self.accumulated -= ticks * STEP_MS
         outcome = self.app.session.engine.advance_game(ticks)
-        self._play(self.sim.sounds)
+        sounds = self.game.take_sounds()
+        self._play(sounds)
+        if self.game.app.captions:  # a caption stays long enough to be read
+            texts = self.sim.texts()
+            for name in sounds:
+                self.captions.append((texts[f"caption.{name}"], now_ms + CAPTION_MS))
+        self.captions = [(text, until) for text, until in self.captions if until > now_ms]
         if outcome.scenario_completed:
             self.player.scenario_over()
 
     def on_hide(self) -> None:
-        """Another app comes to the front: the game waits (its clock stops)."""
+        """Another app or a dialog comes to the front: the game waits, its keys let go (a release then
+        would not reach it), and its clock stops."""
         self.last_ms = None
         self.accumulated = 0.0
+        for key in sorted(self.game.held):
+            self.act(a.GameKey(key, False), refresh=False)
 
     # --- input ----------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> bool:
@@ -300,7 +311,7 @@ class QaGameView(AppView):
     def draw_overlay(self, surface: pygame.Surface) -> None:
         if self.game.app.captions:
             m = self.app.metrics
-            captions = "  ".join(self.sim.captions()) or " "
+            captions = "  ".join(text for text, _ in self.captions) or " "
             surface.blit(self._words(captions, "#1B1F24", bold=True),
                          (self.game_rect.x, self.game_rect.bottom + m.pad // 2))
 

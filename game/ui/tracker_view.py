@@ -42,6 +42,12 @@ class TrackerView(AppView):
         game = self.app.session.engine.current.desktop.qa_game
         return game.areas(self.app.locale) if game is not None else []
 
+    def on_taskbar(self) -> None:
+        """Its taskbar button brings the list of reports back (one pane at a time at large text)."""
+        if not self.commit_fields():
+            self.page = "list"
+            self.app.rebuild(preferred="tracker.new", keep_focus=False)
+
     def initial_focus(self) -> str | None:
         if self.open_report and self.open_report in self.tracker.reports:
             return "tracker.field.title"

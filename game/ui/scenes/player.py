@@ -133,6 +133,8 @@ class PlayerScene(Scene):
                 return
             if not self.app.tree.dialog_open:
                 self.view.update(now_ms)
+            elif self.view.animating or getattr(self.view, "last_ms", None) is not None:
+                self.view.on_hide()  # a dialog stops the game's clock and lets its keys go
 
     @property
     def animating(self) -> bool:
