@@ -77,8 +77,11 @@ def score_events(events: list[dict[str, Any]], scenarios: dict[str, Scenario]) -
                                "observables": {k: v.to_dict() for k, v in sorted(found.items())}}
         game = scenarios[scenario_id].apps.qa_game
         if game is not None:  # the QA lab: which seeded bugs were met, reported, and how well
+            from game.qa.levels import TILE
+            from game.runtime.qa_game import levels_for
             from scoring.qa import qa_observables
 
             seeded = [{"id": bug.id, "kind": bug.kind} for bug in game.bugs]
-            result[scenario_id].update(qa_observables(seeded, played[scenario_id]))
+            widths = {level.id: level.width * TILE for level in levels_for(game)}
+            result[scenario_id].update(qa_observables(seeded, played[scenario_id], widths))
     return {"scenarios": result}

@@ -83,8 +83,23 @@ def report_quality(report: dict[str, Any], kind: str | None) -> dict[str, int]:
     }
 
 
-def qa_observables(seeded: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, Any]:
-    """{"seeded_bugs": [{id, kind, met, reported, report_quality}], "false_reports": [...], "duplicate_reports": [...]}"""
+def explored(events: Iterable[dict[str, Any]], level_widths: dict[str, int]) -> dict[str, float]:
+    """How far into each level the participant got: the furthest x the game reported, over the level's width."""
+    furthest: dict[str, int] = {}
+    for event in events:
+        payload = event.get("payload") or {}
+        level, x = payload.get("level"), payload.get("x")
+        if level in level_widths and isinstance(x, (int, float)):
+            furthest[level] = max(furthest.get(level, 0), int(x))
+        if event.get("type") == "level_completed" and payload.get("level") in level_widths:
+            furthest[payload["level"]] = level_widths[payload["level"]]
+    return {level: round(min(1.0, furthest.get(level, 0) / width), 2) for level, width in level_widths.items()}
+
+
+def qa_observables(seeded: list[dict[str, Any]], events: list[dict[str, Any]],
+                   level_widths: dict[str, int] | None = None) -> dict[str, Any]:
+    """{"seeded_bugs": [{id, kind, met, reported, report_quality}], "false_reports": [...],
+    "duplicate_reports": [...], "explored": {level: 0..1}}"""
     met = met_bugs(events)
     reports = final_reports(events)
     matched: dict[str, str] = {}  # bug id -> report id (the first, best report)
@@ -107,4 +122,5 @@ def qa_observables(seeded: list[dict[str, Any]], events: list[dict[str, Any]]) -
             "report": report_id,
             "report_quality": report_quality(reports[report_id], bug["kind"]) if report_id else None,
         })
-    return {"seeded_bugs": out, "false_reports": false_reports, "duplicate_reports": duplicates}
+    return {"seeded_bugs": out, "false_reports": false_reports, "duplicate_reports": duplicates,
+            "explored": explored(events, level_widths or {})}

@@ -76,3 +76,13 @@ def test_a_screenshot_far_from_where_the_bug_showed_does_not_point_at_it():
 
 def test_quality_of_a_report_without_a_kind_has_no_plausible_severity():
     assert report_quality({"title": "x", "severity": "major"}, None)["plausible_severity"] == 0
+
+
+def test_exploration_is_the_furthest_point_reached_in_each_level():
+    from scoring.qa import explored
+
+    events = [{"type": "position", "payload": {"level": "forest", "x": 960}},
+              {"type": "player_died", "payload": {"level": "forest", "x": 1536}},
+              {"type": "level_completed", "payload": {"level": "river"}}]
+    assert explored(events, {"forest": 3072, "river": 3520, "mountain": 3840}) == {
+        "forest": 0.5, "river": 1.0, "mountain": 0.0}
