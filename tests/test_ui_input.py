@@ -6,6 +6,7 @@ import pygame
 
 from benchmarks.frame import big_mailbox_scenario
 from game.store import EventStore
+from game.ui.input_events import wheel_event
 from game.ui.scenes.code import CodeScene
 from game.ui.scenes.flow import start_single_scenario
 from game.ui.scenes.title import TitleScene
@@ -199,7 +200,7 @@ def test_wheel_and_arrow_keys_scroll_a_200_message_folder(tmp_path):
     mail = ui.app.scene.mail
     first = list(mail.visible_rows)
     assert 3 < len(first) < 200
-    ui.driver.post(__import__("game.ui.input_events", fromlist=["x"]).wheel_event(-1, mail.list_rect.center))
+    ui.driver.post(wheel_event(-1, mail.list_rect.center))
     assert mail.visible_rows[0] != first[0]
     ui.click("mail.message.m0")  # the oldest, at the very bottom: the driver wheels down to it like a person
     assert ui.events()[-1]["payload"]["message"] == "m0"

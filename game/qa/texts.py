@@ -21,7 +21,7 @@ from game.scenario.texts import LocaleText
 
 TEXTS_FILE = ASSETS / "qa" / "texts.yaml"
 
-TITLE_KEYS = ("title.name", "title.start", "title.controls")
+TITLE_KEYS = ("title.name", "title.start", "title.controls", "title.build")
 HUD_KEYS = ("hud.score", "hud.lives", "hud.time")
 PAUSE_KEYS = ("pause.title", "pause.hint")
 MENU_KEYS = ("menu.title", "menu.resume", "menu.quit")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -213,7 +214,7 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
     outcome = ended[-1]["payload"]["outcome"] if ended else "not_started"
     print(f"{loaded.id}: {outcome} ({len(events)} events) -> {out / 'events.jsonl'}")
     if failure:
-        print(f"numplus: error: {failure}", file=__import__("sys").stderr)
+        print(f"numplus: error: {failure}", file=sys.stderr)
         return 1
     problems = []
     if outcome != walkthrough.expect.outcome:
@@ -223,5 +224,5 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
         if found[name].value != value:
             problems.append(f"expected observable {name} = {value}, got {found[name].value}")
     for problem in problems:
-        print(f"numplus: error: {problem}", file=__import__("sys").stderr)
+        print(f"numplus: error: {problem}", file=sys.stderr)
     return 1 if problems else 0

@@ -267,7 +267,8 @@ class QaGameView(AppView):
         state, texts = self.sim.state, self.sim.texts()
         lines: list[tuple[str, bool]] = []
         if state.mode == "title":
-            lines = [(texts["title.name"], True), (texts["title.start"], False), (texts["title.controls"], False)]
+            lines = [(texts["title.name"], True), (texts["title.start"], False), (texts["title.controls"], False),
+                     (texts["title.build"].format(build=self.sim.build), False)]
         elif state.mode == "paused":
             lines = [(texts["pause.title"], True), (texts["pause.hint"], False)]
         elif state.mode == "menu":

@@ -171,7 +171,12 @@ class TrackerView(AppView):
         height = (5 if name == "steps" else 3) * m.line() + 2 * m.pad if multiline else m.button_h
         w.text_field(f"tracker.field.{name}", self.t(f"tracker.field.{name}"), pygame.Rect(x, y, width, height),
                      getattr(report, name), multiline=multiline)
-        return y + height
+        y += height
+        if name == "steps" and report.step_list():  # the steps as the team will read them, numbered
+            numbered = "\n".join(f"{i}. {step}" for i, step in enumerate(report.step_list(), 1))
+            y = w.label("tracker.field.steps.numbered", self.t("tracker.steps.numbered", steps=numbered), x,
+                        y + m.pad // 2, width, style="#muted").rect.bottom
+        return y
 
     def _choice(self, w, report: Report, name: str, options: list[tuple[str, str]], error: str | None,
                 x: int, y: int, width: int) -> int:
