@@ -7,8 +7,9 @@ changes app state itself, it sends actions here.
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from game import APP_VERSION
 from game.runtime import actions as a
@@ -142,9 +143,15 @@ class SessionEngine:
     # --- actions ---------------------------------------------------------------
     def apply(self, action: a.Action) -> Outcome:
         """Apply one action. All the events it makes reach the sink together (one transaction in the store)."""
+        with self._batched():
+            return self._apply(action)
+
+    @contextmanager
+    def _batched(self) -> Iterator[None]:
+        """Collect the events emitted inside, then hand them to the sink in one go."""
         self._batch = []
         try:
-            return self._apply(action)
+            yield
         finally:
             batch, self._batch = self._batch, None
             if self.batch_sink is not None:
@@ -184,20 +191,12 @@ class SessionEngine:
         game = run.desktop.qa_game
         if game is None or ticks <= 0:
             return Outcome(True)
-        self._batch = []
-        try:
+        with self._batched():
             events = [self._emit(kind, payload) for kind, payload in game.advance(ticks)]
             if events and not self._replaying and self._end_conditions_met(run):
                 events.append(self.end_scenario("completed"))
                 return Outcome(True, events=events, scenario_completed=True)
             return Outcome(True, events=events)
-        finally:
-            batch, self._batch = self._batch, None
-            if self.batch_sink is not None:
-                self.batch_sink(batch)
-            else:
-                for event in batch:
-                    self.sink(event)
 
     def time_is_up(self) -> bool:
         """Whether the scenario's time budget has passed on the runtime's clock (the caller ends it timed_out)."""
