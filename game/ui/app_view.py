@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 import pygame
@@ -11,7 +12,7 @@ if TYPE_CHECKING:
     from game.runtime import actions as a
 
 
-class AppView:
+class AppView(ABC):
     name = ""
 
     def __init__(self, app):
@@ -28,8 +29,9 @@ class AppView:
         """Send an action through the player, which follows it to other apps or to the end screen."""
         return self.player.act(action, refresh=refresh)
 
+    @abstractmethod
     def build(self, w, area: pygame.Rect) -> None:
-        raise NotImplementedError
+        """Make the app's widgets in `area` from the runtime's state."""
 
     def initial_focus(self) -> str | None:
         return None

@@ -166,7 +166,9 @@ class QaGameView(AppView):
         rect = self.game_rect
         if rect.w <= 0:
             return
-        if self.sim.slow and self.frame_number % 4 and self._last_frame is not None:
+        if not self.sim.slow:
+            self._last_frame = None
+        elif self.frame_number % 4 and self._last_frame is not None:
             surface.blit(self._last_frame, rect)  # a frame-rate drop: the picture stops, jerks, moves on
             return
         clip = surface.get_clip()
@@ -179,7 +181,8 @@ class QaGameView(AppView):
         self._draw_hud(surface, rect)
         self._draw_screen(surface, rect)
         surface.set_clip(clip)
-        self._last_frame = surface.subsurface(rect).copy()
+        if self.sim.slow:  # kept only where frames are dropped, not copied every frame
+            self._last_frame = surface.subsurface(rect).copy()
 
     _last_frame: pygame.Surface | None = None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
 import pygame
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from game.ui.widgets import Widgets
 
 
-class Scene:
+class Scene(ABC):
     #: element focused when the scene is shown
     initial_focus: str | None = None
 
@@ -25,8 +26,9 @@ class Scene:
     def t(self, key: str, **values: object) -> str:
         return self.app.t(key, **values)
 
+    @abstractmethod
     def build(self, w: "Widgets") -> None:
-        raise NotImplementedError
+        """Make the screen's widgets from state."""
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         """Scene-specific input (scroll wheel, shortcuts). True when used."""
@@ -64,8 +66,9 @@ class PageScene(Scene):
             w.area = None
             self.area.end()
 
+    @abstractmethod
     def build_page(self, w: "Widgets") -> None:
-        raise NotImplementedError
+        """Make the page's widgets, placed in its scrolling area."""
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.MOUSEWHEEL:
