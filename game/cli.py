@@ -109,24 +109,65 @@ def _score(args: argparse.Namespace) -> int:
                       "scoring with the current file", file=sys.stderr)
     library = {sid: loaded.scenario for sid, loaded in loaded_library.items()}
     try:
-        result = score_events(events, library)
+        played = score_events(events, library)
     except KeyError as exc:
         raise CliError(f"scenario {exc.args[0]!r} of the events is not in {', '.join(map(str, roots))}") from None
     except (TypeError, AttributeError):
         raise CliError(f"{path}: events are not in the NUM+ event log format (docs/data-dictionary.md)") from None
+    bank = _bank(loaded_library, args)
+    from scoring.measurement import measure
+
+    result = measure({sid: data["item_score"] for sid, data in played["scenarios"].items()}, bank)
+    result["scenarios"] = played["scenarios"]
     if args.json:
         print(json.dumps(result, indent=2, ensure_ascii=False, sort_keys=True))
     else:
-        for sid, data in result["scenarios"].items():
-            print(f"{sid} ({data['outcome']})")
-            for name, obs in data["observables"].items():
-                print(f"  {name} [{obs['competence']}]: {obs['value']}")
-            for bug in data.get("seeded_bugs", []):
-                verdict = ("met" if bug["met"] else "not met") + (f", reported in {bug['report']}" if bug["reported"] else "")
-                print(f"  seeded bug {bug['id']} ({bug['kind']}): {verdict}")
-            if data.get("false_reports"):
-                print(f"  reports matching no seeded bug: {', '.join(data['false_reports'])}")
+        _print_score(result, bank)
     return 0
+
+
+def _bank(library, args: argparse.Namespace):
+    """The item bank in the chosen framework, with calibrated parameters when a file is given or set."""
+    from game.settings import SettingsError, load_settings
+    from scoring.framework import FrameworkError
+    from scoring.measurement import load_bank
+    from scoring.measurement.parameters import ParametersError
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        return load_bank(library, args.framework or settings.framework, args.parameters or settings.item_parameters)
+    except (FrameworkError, ParametersError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def _print_score(result: dict, bank) -> None:
+    def scale_line(name: str, data: dict) -> str:
+        if data["status"] == "not_measured":
+            return f"{name}: not measured (no scored scenario)"
+        probabilities = ", ".join(f"{g} {p:.0%}" for g, p in data["level_probabilities"].items())
+        between = " (between two levels)" if data["between_levels"] else ""
+        return (f"{name}: {data['level']}{between}, theta {data['theta']:+.2f} ± {data['se']:.2f} "
+                f"[{probabilities}] from {data['n_scenarios']} scenario(s)")
+
+    print(f"framework {result['framework']}, parameters {result['parameters_version']}")
+    print(scale_line("overall", result["overall"]))
+    for area_id, data in result["areas"].items():
+        print("  " + scale_line(area_id, data))
+    for sid, data in result["scenarios"].items():
+        score = data.get("item_score")
+        top = bank.items[sid].parameters.max_score if sid in bank.items else None
+        shown = "not scored" if score is None else f"item score {score}/{top}"
+        print(f"{sid} ({data['outcome']}, {shown})")
+        for name, obs in data["observables"].items():
+            print(f"  {name} [{obs['competence']}]: {obs['value']}")
+        for bug in data.get("seeded_bugs", []):
+            verdict = ("met" if bug["met"] else "not met") + (f", reported in {bug['report']}" if bug["reported"] else "")
+            print(f"  seeded bug {bug['id']} ({bug['kind']}): {verdict}")
+        if data.get("false_reports"):
+            print(f"  reports matching no seeded bug: {', '.join(data['false_reports'])}")
 
 
 def _play(args: argparse.Namespace) -> int:
@@ -180,10 +221,14 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--walkthrough", action="store_true", help="the walkthrough schema instead")
     schema.set_defaults(run=_schema)
 
-    score = sub.add_parser("score", help="observables of every scenario in an events.jsonl file")
+    score = sub.add_parser("score", help="levels per area and overall, with their uncertainty, from an events.jsonl "
+                                         "file (and each scenario's item score and observables)")
     score.add_argument("events_file", metavar="EVENTS_FILE")
     score.add_argument("--json", action="store_true", help="print JSON")
     score.add_argument("--scenarios", action="append", metavar="DIR", help="where scenarios are (default: bundled)")
+    score.add_argument("--framework", metavar="ID", help="competence framework (default: settings, digcomp-2.2)")
+    score.add_argument("--parameters", metavar="PARAMS.yaml",
+                       help="calibrated item parameters from `numplus calibrate` (default: settings, or none)")
     score.set_defaults(run=_score)
     return parser
 

@@ -12,7 +12,7 @@ from game.runtime.events import Event
 from game.runtime.session import Accommodations, SessionEngine
 from game.scenario.loader import LoadedScenario, ScenarioError, load_scenario, scenario_files
 from game.store import EventStore
-from scoring.evidence import observables
+from scoring.evidence import scenario_result
 
 # A participant code: pseudonymous letters, digits and dashes, never a name or an email.
 PARTICIPANT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
@@ -33,13 +33,12 @@ class PlaySession:
         self.engine: SessionEngine | None = None
 
     def _result(self, event: Event) -> dict | None:
-        """A scenario's observables, recorded with its scenario_ended in the same transaction."""
+        """A scenario's observables and item score, recorded with its scenario_ended in the same transaction."""
         if event.type != "scenario_ended" or self.engine is None or self.engine.current is None:
             return None
         run = self.engine.current
         logged = [e for e in run.events if e["seq"] != event.seq]
-        found = observables(run.loaded.scenario, [*logged, event.to_dict()])
-        return {name: obs.to_dict() for name, obs in found.items()}
+        return scenario_result(run.loaded.scenario, [*logged, event.to_dict()])
 
     def _sink(self, event: Event) -> None:
         self.store.append(event, self._result(event))

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from game.locales import DEFAULT_LOCALE, supported_locales
+from scoring.adaptive.plan import AssessmentPlan
 
 TEXT_SCALES = (100, 150, 200)
 SETTINGS_FILE = "settings.json"
@@ -40,6 +41,18 @@ class Settings(BaseModel):
     lrs_username: str | None = None
     lrs_password: str | None = Field(default=None, repr=False)
     org_url: str | None = None
+    framework: str = "digcomp-2.2"
+    item_parameters: str | None = Field(default=None, description="Calibrated parameters file (numplus calibrate)")
+    assessment: AssessmentPlan = Field(default_factory=AssessmentPlan)
+
+    @field_validator("framework")
+    @classmethod
+    def _known_framework(cls, value: str) -> str:
+        from scoring.framework import available_frameworks
+
+        if value not in available_frameworks():
+            raise ValueError(f"unknown competence framework {value!r} (available: {', '.join(available_frameworks())})")
+        return value
 
     @field_validator("theme")
     @classmethod

@@ -45,6 +45,10 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (session, scenario)
     );
     """,
+    # The scenario's item score 0..K for measurement (NULL: not scored, or a play that does not count).
+    """
+    ALTER TABLE results ADD COLUMN item_score INTEGER;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -141,7 +145,8 @@ class EventStore:
 
     # --- writing ---------------------------------------------------------------
     def append(self, event: Event, result: dict[str, Any] | None = None) -> None:
-        """Write one event (and the scenario's result, if any) in one durable transaction."""
+        """Write one event (and the scenario's result {"observables", "item_score"}, if any) in one durable
+        transaction."""
         self.append_many([(event, result)])
 
     def append_many(self, items: list[tuple[Event, dict[str, Any] | None]]) -> None:
@@ -174,9 +179,10 @@ class EventStore:
         if result is not None:
             db.execute(
                 "INSERT OR REPLACE INTO results (session, scenario, scenario_version, outcome, observables,"
-                " recorded_utc) VALUES (?, ?, ?, ?, ?, ?)",
+                " item_score, recorded_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (event.session, event.scenario, event.scenario_version, event.payload["outcome"],
-                 json.dumps(result, ensure_ascii=False, sort_keys=True), event.utc),
+                 json.dumps(result["observables"], ensure_ascii=False, sort_keys=True), result.get("item_score"),
+                 event.utc),
             )
         if event.type == "session_ended":
             db.execute("UPDATE sessions SET status='ended', ended_utc=? WHERE id=?", (event.utc, event.session))
@@ -204,8 +210,10 @@ class EventStore:
         return [s for s in found if participant is None or s.participant == participant]
 
     def results(self, session: str) -> dict[str, dict[str, Any]]:
-        rows = self._db.execute("SELECT scenario, outcome, observables FROM results WHERE session=?", (session,))
-        return {r[0]: {"outcome": r[1], "observables": json.loads(r[2])} for r in rows}
+        """{scenario: {"outcome", "observables", "item_score"}}, in the order the scenarios ended."""
+        rows = self._db.execute("SELECT scenario, outcome, observables, item_score FROM results WHERE session=? "
+                                "ORDER BY recorded_utc, rowid", (session,))
+        return {r[0]: {"outcome": r[1], "observables": json.loads(r[2]), "item_score": r[3]} for r in rows}
 
     def export_jsonl(self, session: str, path: Path) -> Path:
         write_jsonl((e.to_dict() for e in self.events(session)), path)

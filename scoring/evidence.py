@@ -60,8 +60,32 @@ def observables(scenario: Scenario, events: list[dict[str, Any]]) -> dict[str, O
     return {rule.observable: _observe(rule, ordered) for rule in scenario.evidence}
 
 
+def scenario_result(scenario: Scenario, events: list[dict[str, Any]]) -> dict[str, Any]:
+    """One play of a scenario: its outcome, observables, QA findings (with the game) and item score."""
+    from scoring.measurement.item_score import item_score
+
+    found = observables(scenario, events)
+    outcome = next((e["payload"]["outcome"] for e in reversed(events)
+                    if e["type"] == "scenario_ended" and e.get("scenario") == scenario.id), None)
+    result: dict[str, Any] = {"outcome": outcome,
+                              "observables": {k: v.to_dict() for k, v in sorted(found.items())}}
+    game = scenario.apps.qa_game
+    if game is not None:  # the QA lab: which seeded bugs were met, reported, and how well
+        from game.qa.levels import TILE
+        from game.runtime.qa_game import levels_for
+        from scoring.qa import qa_observables
+
+        seeded = [{"id": bug.id, "kind": bug.kind} for bug in game.bugs]
+        widths = {level.id: level.width * TILE for level in levels_for(game)}
+        played = [e for e in events if e.get("scenario") == scenario.id]
+        result.update(qa_observables(seeded, played, widths))
+    result["item_score"] = item_score(scenario, result)
+    return result
+
+
 def score_events(events: list[dict[str, Any]], scenarios: dict[str, Scenario]) -> dict[str, Any]:
-    """Observables for every scenario played in an event log: {"scenarios": {id: {"observables": ...}}}."""
+    """Results of every scenario played in an event log: {"scenarios": {id: {"outcome", "observables",
+    "item_score", ...}}}."""
     played: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for event in events:
         if event.get("scenario"):
@@ -70,18 +94,5 @@ def score_events(events: list[dict[str, Any]], scenarios: dict[str, Scenario]) -
     for scenario_id in sorted(played):
         if scenario_id not in scenarios:
             raise KeyError(scenario_id)
-        found = observables(scenarios[scenario_id], played[scenario_id])
-        outcome = next((e["payload"]["outcome"] for e in reversed(played[scenario_id])
-                        if e["type"] == "scenario_ended"), None)
-        result[scenario_id] = {"outcome": outcome,
-                               "observables": {k: v.to_dict() for k, v in sorted(found.items())}}
-        game = scenarios[scenario_id].apps.qa_game
-        if game is not None:  # the QA lab: which seeded bugs were met, reported, and how well
-            from game.qa.levels import TILE
-            from game.runtime.qa_game import levels_for
-            from scoring.qa import qa_observables
-
-            seeded = [{"id": bug.id, "kind": bug.kind} for bug in game.bugs]
-            widths = {level.id: level.width * TILE for level in levels_for(game)}
-            result[scenario_id].update(qa_observables(seeded, played[scenario_id], widths))
+        result[scenario_id] = scenario_result(scenarios[scenario_id], played[scenario_id])
     return {"scenarios": result}

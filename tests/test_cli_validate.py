@@ -166,13 +166,20 @@ def test_score_json(capsys, tmp_path):
     code, out, err = run(capsys, "score", str(path), "--json")
     assert (code, err) == (0, [])
     result = json.loads("\n".join(out))
-    assert result == {"scenarios": {"mail.confirm-meeting": {"outcome": "completed", "observables": {
+    assert result["scenarios"] == {"mail.confirm-meeting": {"outcome": "completed", "item_score": 3, "observables": {
         "message_read_first": {"competence": "2.1", "events": [3, 6], "value": 1},
         "replied_to_manager": {"competence": "2.1", "events": [6], "value": 1},
         "reply_confirms_attendance": {"competence": "2.1", "events": [6], "value": 1},
         "reply_is_polite": {"competence": "2.5", "events": [6], "value": 1},
         "time_to_reply_ms": {"competence": "2.1", "events": [3, 6], "value": 7500},
-    }}}}
+    }}}
+    assert result["framework"] == "digcomp-2.2" and result["parameters_version"].startswith("provisional-")
+    area = result["areas"]["communication-collaboration"]
+    assert area["status"] == "measured" and area["n_scenarios"] == 1 and area["se"] > 0
+    assert area["level"] == max(area["level_probabilities"], key=area["level_probabilities"].get)
+    assert abs(sum(area["level_probabilities"].values()) - 1) < 1e-3
+    assert result["overall"]["theta"] == area["theta"]  # one scenario: the same evidence on both scales
+    assert result["areas"]["safety"] == {**result["areas"]["safety"], "status": "not_measured", "level": None}
 
 
 def test_score_with_a_scenarios_folder_and_as_text(capsys, tmp_path, sample_text):
@@ -183,7 +190,10 @@ def test_score_with_a_scenarios_folder_and_as_text(capsys, tmp_path, sample_text
     write_jsonl(played_events(), path)
     code, out, _err = run(capsys, "score", str(path), "--scenarios", str(folder))
     assert code == 0
-    assert out[0] == "mail.confirm-meeting (completed)"
+    assert out[0].startswith("framework digcomp-2.2, parameters provisional-")
+    assert out[1].startswith("overall: ") and "±" in out[1]
+    assert "  safety: not measured (no scored scenario)" in out
+    assert "mail.confirm-meeting (completed, item score 3/3)" in out
     assert "  time_to_reply_ms [2.1]: 7500" in out
 
 

@@ -232,7 +232,7 @@ def test_sample_scenario_played_by_the_engine():
 def test_score_events_of_an_unfinished_scenario(base):
     scenario = scenario_with(base, HAPPENED)
     scored = score_events([ev(1, "session_started", scenario=None), opened(2)], {SID: scenario})
-    assert scored == {"scenarios": {SID: {"outcome": None, "observables": {
+    assert scored == {"scenarios": {SID: {"outcome": None, "item_score": None, "observables": {
         "obs0": {"value": 1, "competence": "2.1", "events": [2]}}}}}
 
 

@@ -24,8 +24,11 @@ SAMPLE = SCENARIOS / "mail" / "confirm-meeting.yaml"
 # --- helpers -------------------------------------------------------------------------
 @pytest.fixture
 def sample_text() -> str:
-    # The sample without its last line (difficulty, optional), so rules appended land in `evidence`.
-    return SAMPLE.read_text(encoding="utf-8").removesuffix("difficulty: foundation\n")
+    # The sample without what follows its evidence (difficulty and measurement, both optional), so rules
+    # appended land in `evidence`.
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert "\ndifficulty: foundation\nmeasurement:" in text, "the sample's layout changed"
+    return text.split("difficulty: foundation\n")[0]
 
 
 def edited(text: str, old: str, new: str, count: int = 1) -> str:

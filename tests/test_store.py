@@ -113,9 +113,10 @@ def test_sessions_are_active_until_session_ended(store):
 def test_result_is_written_with_scenario_ended(store):
     store.append(started())
     store.append(event(2, "scenario_started", {"index": 0}, scenario="mail.x"))
-    result = {"replied": {"value": 1, "competence": "2.1", "events": [2]}}
-    store.append(event(3, "scenario_ended", {"outcome": "completed", "final": {}}, scenario="mail.x"), result)
-    assert store.results("S-1") == {"mail.x": {"outcome": "completed", "observables": result}}
+    found = {"replied": {"value": 1, "competence": "2.1", "events": [2]}}
+    store.append(event(3, "scenario_ended", {"outcome": "completed", "final": {}}, scenario="mail.x"),
+                 {"observables": found, "item_score": 1})
+    assert store.results("S-1") == {"mail.x": {"outcome": "completed", "observables": found, "item_score": 1}}
     row = store._db.execute("SELECT scenario_version, recorded_utc FROM results").fetchone()
     assert row == (1, "2026-01-05T14:00:03.000Z")
 

@@ -10,6 +10,7 @@ from game.scenario.browser import BrowserApp
 from game.scenario.bug_tracker import BugTrackerApp
 from game.scenario.files import FilesApp
 from game.scenario.mail import MailApp, Strict
+from game.scenario.measurement import Measurement
 from game.scenario.qa_game import QaGameApp
 from game.scenario.rules import CompetenceId, EndConditions, EvidenceRule
 from game.scenario.texts import LocaleText
@@ -59,3 +60,5 @@ class Scenario(BaseModel):
         default=None, description="App in front when the scenario starts (default: the first of mail, browser, files)")
     end: EndConditions
     evidence: list[EvidenceRule] = Field(min_length=1)
+    measurement: Measurement | None = Field(
+        default=None, description="How the observables make one item score, and its IRT parameters (none: not scored)")

@@ -87,6 +87,7 @@ def _findings(scenario: Scenario) -> Iterator[Finding]:
     yield from _browser_findings(scenario, known)
     yield from _qa_findings(scenario)
     yield from _files_findings(scenario)
+    yield from _measurement_findings(scenario)
     if scenario.persona is None and scenario.apps.browser is not None and any(
             f.kind in ("email", "phone", "postal_code", "date") for form in scenario.apps.browser.forms().values()
             for f in form.fields):
@@ -319,3 +320,30 @@ def _qa_findings(scenario: Scenario) -> Iterator[Finding]:
         if item.bug is not None and item.bug not in bug_ids:
             yield (("apps", "bug_tracker", "checklist", i, "bug"),
                    f"no seeded bug {item.bug!r} (bugs: {', '.join(sorted(bug_ids)) or 'none'})", False)
+
+
+def _measurement_findings(scenario: Scenario) -> Iterator[Finding]:
+    from game.scenario.measurement import QA_VALUES
+
+    measurement = scenario.measurement
+    if measurement is None:
+        return
+    names = {rule.observable for rule in scenario.evidence}
+    derived = set(QA_VALUES) if scenario.apps.qa_game is not None else set()
+    for loc, term in measurement.item_score.terms():
+        if term.observable not in names | derived:
+            known = ", ".join(sorted(names | derived))
+            yield (("measurement", "item_score", *loc), f"no observable {term.observable!r} in this scenario's "
+                   f"evidence (observables: {known})", False)
+    informs = measurement.competences or scenario.competences
+    for i, code in enumerate(measurement.competences or []):
+        if code not in scenario.competences:
+            yield (("measurement", "competences", i),
+                   f"competence {code!r} is not among the scenario's competences", False)
+    areas = sorted({code.split(".")[0] for code in informs})
+    if len(areas) > 1:
+        yield (("measurement",) + (("competences",) if measurement.competences else ()),
+               f"the item score must inform one DigComp area, not {len(areas)} ({', '.join(areas)}): "
+               "list the competences it informs under measurement.competences", True)
+    if scenario.id in measurement.overlaps:
+        yield ("measurement", "overlaps"), "a scenario does not overlap itself", False
