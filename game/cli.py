@@ -170,6 +170,71 @@ def _print_score(result: dict, bank) -> None:
             print(f"  reports matching no seeded bug: {', '.join(data['false_reports'])}")
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    try:
+        from scoring.calibration import CalibrationError, ExportError, calibrate, read_export, write_parameters
+    except ImportError as exc:
+        if (exc.name or "").split(".")[0] in {"numpy", "scipy"}:
+            raise CliError("numplus calibrate needs the research extra: pip install 'numplus[research]'") from None
+        raise
+    export, out = Path(args.export), Path(args.out)
+    if not export.is_file():
+        raise CliError(f"{export}: no such file")
+    if out.is_dir():
+        raise CliError(f"--out {out}: is a folder; give the parameters file to write")
+    if not out.parent.is_dir():
+        raise CliError(f"--out {out}: no such folder {out.parent}")
+    roots = [Path(p) for p in args.scenarios] if args.scenarios else [SCENARIOS]
+    for root in roots:
+        if not root.exists():
+            raise CliError(f"--scenarios {root}: no such folder")
+    from game.sessions import scenario_library
+
+    models: dict[str, str] = {}
+    max_scores: dict[str, int] = {}
+    for sid, loaded in scenario_library(roots).items():
+        measurement = getattr(loaded.scenario, "measurement", None)
+        if measurement is None:
+            continue
+        models[sid] = measurement.model
+        top = getattr(getattr(measurement, "item_score", None), "max_score", None)
+        if isinstance(top, int):
+            max_scores[sid] = top
+    try:
+        report = calibrate(read_export(export), models, max_scores=max_scores)
+    except (ExportError, CalibrationError) as exc:
+        raise CliError(str(exc)) from None
+    try:
+        write_parameters(report, out)
+    except OSError as exc:
+        raise CliError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+    if not report.converged:
+        print(f"numplus: warning: EM stopped after {report.cycles} cycles before converging; "
+              "the estimates may be rough", file=sys.stderr)
+    if args.json:
+        data = report.to_dict()
+        data["out"] = str(out)
+        print(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True))
+        return 0
+    width = max([len(i) for i in report.items] + [4])
+    print(f"{'item':<{width}}  model      a  {'thresholds':<23}     n  infit outfit  fit     DIF")
+    for sid, item in sorted(report.items.items()):
+        thresholds = " ".join(f"{b:+.2f}" for b in item.thresholds)
+        fit = "MISFIT" if item.misfit else "ok"
+        print(f"{sid:<{width}}  {item.model:<5} {item.discrimination:6.2f}  {thresholds:<23} {item.sample_size:5d}  "
+              f"{item.infit:5.2f}  {item.outfit:5.2f}  {fit:<6}  {item.dif_class}")
+        for reason in item.misfit_reasons:
+            print(f"{'':<{width}}  misfit: {reason}")
+    print(f"marginal reliability {report.marginal_reliability:.3f} ({report.sample_size} persons, "
+          f"{report.method}, {report.cycles} EM cycles)")
+    if report.provisional:
+        print("provisional (not written, the authors' parameters stay):")
+        for sid, reason in sorted(report.provisional.items()):
+            print(f"  {sid}: {reason}")
+    print(f"wrote {out} ({len(report.items)} item(s), version {report.version})")
+    return 0
+
+
 def _play(args: argparse.Namespace) -> int:
     from game.sessions import PARTICIPANT_CODE
 
@@ -230,6 +295,16 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--parameters", metavar="PARAMS.yaml",
                        help="calibrated item parameters from `numplus calibrate` (default: settings, or none)")
     score.set_defaults(run=_score)
+
+    calibrate = sub.add_parser("calibrate", help="estimate item parameters (MML), fit and DIF from an export of "
+                                                 "item scores; writes the parameters file the game loads")
+    calibrate.add_argument("export", metavar="EXPORT", help="item scores, CSV or JSON Lines (session_id, "
+                                                            "scenario_id, item_score, language)")
+    calibrate.add_argument("--out", required=True, metavar="PARAMS.yaml", help="parameters file to write")
+    calibrate.add_argument("--scenarios", action="append", metavar="DIR",
+                           help="where scenarios are, for each item's model (default: bundled)")
+    calibrate.add_argument("--json", action="store_true", help="print the whole report as JSON")
+    calibrate.set_defaults(run=_calibrate)
     return parser
 
 

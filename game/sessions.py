@@ -5,14 +5,20 @@ from __future__ import annotations
 import random
 import re
 import string
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from game.runtime.clock import Clock
 from game.runtime.events import Event
 from game.runtime.session import Accommodations, SessionEngine
 from game.scenario.loader import LoadedScenario, ScenarioError, load_scenario, scenario_files
 from game.store import EventStore
+from scoring.adaptive import AssessmentPlan, Sequencer
 from scoring.evidence import scenario_result
+from scoring.framework import DEFAULT_FRAMEWORK
+from scoring.measurement import ItemBank, load_bank, measure
+from scoring.measurement.parameters import ParametersError
 
 # A participant code: pseudonymous letters, digits and dashes, never a name or an email.
 PARTICIPANT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,19}$")
@@ -41,10 +47,15 @@ class PlaySession:
         return scenario_result(run.loaded.scenario, [*logged, event.to_dict()])
 
     def _sink(self, event: Event) -> None:
-        self.store.append(event, self._result(event))
+        self._sink_batch([event])
 
     def _sink_batch(self, events: list[Event]) -> None:
-        self.store.append_many([(event, self._result(event)) for event in events])
+        items = [(event, self._result(event)) for event in events]
+        self.store.append_many(items)
+        sequencer = self.engine.sequencer if self.engine is not None else None
+        for event, result in items:
+            if result is not None and sequencer is not None:  # durable first, then it steers the next choice
+                sequencer.record(event.scenario, result["item_score"])
 
     def _attach(self, engine: SessionEngine) -> None:
         self.engine = engine
@@ -53,21 +64,80 @@ class PlaySession:
 
     @classmethod
     def new(cls, store: EventStore, scenarios: list[LoadedScenario], *, participant: str, locale: str,
-            clock: Clock, accommodations: Accommodations | None = None, seed: int = 0) -> "PlaySession":
+            clock: Clock, accommodations: Accommodations | None = None, seed: int = 0,
+            assessment: "Assessment | None" = None) -> "PlaySession":
+        """A session playing `scenarios` in order, or the scenarios an assessment chooses among its pool."""
         session = cls(store)
-        session._attach(SessionEngine(scenarios=scenarios, clock=clock, sink=session._sink, participant=participant,
-                                      locale=locale, accommodations=accommodations, seed=seed))
+        if assessment is not None:
+            scenarios = assessment.pool
+        session._attach(SessionEngine(
+            scenarios=scenarios, clock=clock, sink=session._sink, participant=participant, locale=locale,
+            accommodations=accommodations, seed=seed, sequencer=assessment.sequencer if assessment else None,
+            plan=assessment.logged if assessment else None))
         session.engine.start()
         return session
 
     @classmethod
     def resume(cls, store: EventStore, session_id: str, library: dict[str, LoadedScenario],
-               clock: Clock) -> "PlaySession":
+               clock: Clock, parameters: str | None = None) -> "PlaySession":
         session = cls(store)
         # The engine must be in place before anything is logged: a scenario_ended needs it for its result.
-        session._attach(SessionEngine.replay(store.events(session_id), library, clock))
+        engine = SessionEngine.replay(store.events(session_id), library, clock)
+        if "framework" in engine.plan:  # its scenarios were chosen by an assessment: rebuild what it knew
+            assessment = Assessment.from_log(engine.plan, engine.scenarios, engine.seed, parameters)
+            for scenario, result in store.results(session_id).items():
+                assessment.sequencer.record(scenario, result["item_score"])
+            engine.sequencer = assessment.sequencer
+        session._attach(engine)
         session.engine.resumed(session._sink)
         return session
+
+
+@dataclass
+class Assessment:
+    """A session's way of choosing scenarios: the plan, the item bank it measures with, and the sequencer."""
+
+    pool: list[LoadedScenario]
+    sequencer: Sequencer
+    logged: dict[str, Any]  # the plan as logged with session_started, enough to rebuild it on resume
+
+    @classmethod
+    def plan(cls, library: dict[str, LoadedScenario], plan: AssessmentPlan, *, framework: str = DEFAULT_FRAMEWORK,
+             parameters: str | None = None, seed: int = 0) -> "Assessment":
+        """Raises FrameworkError, or ValueError when the plan names scenarios the library does not have."""
+        missing = [sid for sid in plan.scenarios if sid not in library]
+        if missing:
+            raise ValueError(f"scenario {missing[0]!r} of the assessment plan is not available")
+        wanted = plan.scenarios or sorted(library)
+        problem = None
+        try:
+            bank = load_bank({sid: library[sid] for sid in wanted}, framework, parameters)
+        except ParametersError as exc:  # a broken calibration file must not stop a session: say so, go on
+            problem = str(exc)
+            bank = load_bank({sid: library[sid] for sid in wanted}, framework, None)
+        if plan.mode == "adaptive":
+            wanted = [sid for sid in wanted if sid in bank.items]  # only scored scenarios inform the choice
+        logged = {**plan.model_dump(mode="json"), "framework": framework, "parameters_version": bank.version}
+        if problem:
+            logged["parameters_problem"] = problem
+        return cls([library[sid] for sid in wanted], Sequencer(plan, bank, seed), logged)
+
+    @classmethod
+    def from_log(cls, logged: dict[str, Any], pool: list[LoadedScenario], seed: int,
+                 parameters: str | None = None) -> "Assessment":
+        fields = {k: v for k, v in logged.items() if k in AssessmentPlan.model_fields}
+        plan = AssessmentPlan.model_validate(fields)
+        library = {loaded.id: loaded for loaded in pool}
+        try:
+            bank = load_bank(library, logged["framework"], parameters)
+        except ParametersError:
+            bank = load_bank(library, logged["framework"], None)
+        return cls(pool, Sequencer(plan, bank, seed), logged)
+
+
+def new_seed() -> int:
+    """A session's seed: adaptive draws differ from one participant to the next (exposure control)."""
+    return random.SystemRandom().randrange(1, 2**31)
 
 
 def abandon_session(store: EventStore, session_id: str, library: dict[str, LoadedScenario], clock: Clock,
@@ -88,3 +158,8 @@ def scenario_library(roots: list[Path]) -> dict[str, LoadedScenario]:
             continue
         found.setdefault(loaded.id, loaded)
     return found
+
+
+def session_measurement(store: EventStore, session_id: str, bank: ItemBank) -> dict[str, Any]:
+    """What a session measured so far: `measure` over the item scores recorded with its results."""
+    return measure({sid: r["item_score"] for sid, r in store.results(session_id).items()}, bank)

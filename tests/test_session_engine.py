@@ -92,7 +92,8 @@ def test_session_started_payload(sample):
         "utc": "2026-01-05T14:00:00.000Z", "type": "session_started",
         "payload": {"app_version": APP_VERSION, "log_schema_version": LOG_SCHEMA_VERSION, "locale": "en-CA",
                     "accommodations": {"text_scale": 150, "read_aloud": True, "theme": "high-contrast"},
-                    "participant": "P-0001", "scenarios": ["mail.confirm-meeting"], "seed": 42},
+                    "participant": "P-0001", "scenarios": ["mail.confirm-meeting"], "seed": 42,
+                    "plan": {"mode": "fixed"}},
     }
     with pytest.raises(SessionError):
         engine.start()
@@ -112,7 +113,7 @@ def test_scenario_started_carries_the_sha256_of_the_file(sample):
     event = sink.events[-1]
     assert event.type == "scenario_started"
     assert event.payload == {"index": 0, "scenario_hash": hashlib.sha256(SAMPLE.read_bytes()).hexdigest(),
-                             "apps": ["mail"]}
+                             "apps": ["mail"], "chosen": {"mode": "fixed", "position": 0}}
     assert (event.scenario, event.scenario_version, event.t_ms) == ("mail.confirm-meeting", 1, 0)
     assert run.mailbox is not None and run.index == 0
 

@@ -10,6 +10,7 @@ from game.ui.input_events import wheel_event
 from game.ui.scenes.code import CodeScene
 from game.ui.scenes.flow import start_single_scenario
 from game.ui.scenes.title import TitleScene
+from scoring.adaptive import AssessmentPlan
 from tests.ui_support import Ui
 
 
@@ -332,6 +333,7 @@ def test_a_full_session_from_the_title_screen_through_two_scenarios(tmp_path):
     library = scenario_library([SCENARIOS])
     two = {sid: library[sid] for sid in ("mail.confirm-meeting", "mail.spot-phishing")}
     ui = Ui(tmp_path, locale="en-CA", library=two)
+    ui.app.settings.assessment = AssessmentPlan(mode="fixed", scenarios=list(two), min_scenarios=1)
     ui.app.show(TitleScene(ui.app))
     ui.driver.settle()
     ui.click("title.start")
@@ -352,6 +354,10 @@ def test_a_full_session_from_the_title_screen_through_two_scenarios(tmp_path):
     ui.click("end.next")
     assert "stopped by you" in ui.text("summary.scenario.0")
     assert "finished" in ui.text("summary.scenario.1")
+    # Both scenarios are scored: the summary says what was measured and how sure it is.
+    assert ui.text("summary.area.communication-collaboration").startswith("Communication")
+    assert ui.text("summary.area.safety").startswith("Safety")
+    assert "Not measured this time" in ui.text("summary.not_measured")
     session_id = ui.app.session.engine.session_id
     ui.click("summary.finish")
     assert isinstance(ui.app.scene, TitleScene) and ui.app.running

@@ -17,10 +17,11 @@ LOG_SCHEMA_VERSION = 1
 # checklist_item (of the bug tracker).
 SESSION_EVENTS: dict[str, dict[str, str | None]] = {
     "session_started": {"app_version": None, "log_schema_version": None, "locale": None,
-                        "accommodations": None, "participant": None, "scenarios": None, "seed": None},
+                        "accommodations": None, "participant": None, "scenarios": None, "seed": None,
+                        "plan": None},
     "session_resumed": {"after_seq": None},
     "session_ended": {"reason": None},
-    "scenario_started": {"index": None, "scenario_hash": None, "apps": None},
+    "scenario_started": {"index": None, "scenario_hash": None, "apps": None, "chosen": None},
     "scenario_ended": {"outcome": None, "final": None},
     "accommodation_changed": {"name": None, "value": None},
     "help_opened": {},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol
 
 from game import APP_VERSION
 from game.runtime import actions as a
@@ -24,6 +24,17 @@ from game.scenario.rules import StateCondition
 
 Sink = Callable[[Event], None]
 BatchSink = Callable[[list[Event]], None]
+
+
+class Chosen(Protocol):
+    scenario: str
+    why: dict[str, Any]
+
+
+class Sequencer(Protocol):
+    """Chooses each next scenario (scoring/adaptive); the engine only logs the choice with its reasons."""
+
+    def next(self) -> Chosen | None: ...
 
 
 @dataclass
@@ -78,7 +89,7 @@ class SessionError(Exception):
 class SessionEngine:
     def __init__(self, *, scenarios: list[LoadedScenario], clock: Clock, sink: Sink, participant: str,
                  locale: str, session_id: str | None = None, accommodations: Accommodations | None = None,
-                 seed: int = 0):
+                 seed: int = 0, sequencer: Sequencer | None = None, plan: dict[str, Any] | None = None):
         self.session_id = session_id or str(uuid.uuid4())
         self.participant = participant
         self.locale = locale
@@ -87,6 +98,10 @@ class SessionEngine:
         self.sink = sink
         self.accommodations = accommodations or Accommodations()
         self.seed = seed
+        self.sequencer = sequencer  # None: the scenarios are played in their order
+        # How scenarios are chosen, logged with session_started and read back on resume.
+        self.plan = plan or {"mode": "fixed"}
+        self._upcoming: tuple[LoadedScenario, dict[str, Any] | None] | None = None
         self.seq = 0
         self.current: ScenarioRun | None = None
         self.next_index = 0
@@ -106,23 +121,43 @@ class SessionEngine:
             "app_version": APP_VERSION, "log_schema_version": LOG_SCHEMA_VERSION, "locale": self.locale,
             "accommodations": self.accommodations.to_dict(), "participant": self.participant,
             "scenarios": [s.id for s in self.scenarios], "seed": self.seed,
+            "plan": self.plan,
         })
 
     @property
+    def upcoming(self) -> LoadedScenario | None:
+        """The scenario that comes next (chosen once, then kept until it starts), or None when none is left."""
+        if self.ended or (self.current is not None and self.current.outcome is None):
+            return None
+        if self._upcoming is None:
+            if self.sequencer is None:
+                if self.next_index < len(self.scenarios):
+                    self._upcoming = (self.scenarios[self.next_index], None)
+            else:
+                choice = self.sequencer.next()
+                if choice is not None:
+                    pool = {s.id: s for s in self.scenarios}
+                    self._upcoming = (pool[choice.scenario], choice.why)
+        return self._upcoming[0] if self._upcoming else None
+
+    @property
     def has_next_scenario(self) -> bool:
-        return self.next_index < len(self.scenarios)
+        return self.upcoming is not None
 
     def start_scenario(self) -> ScenarioRun:
         if self.current is not None and self.current.outcome is None:
             raise SessionError("the current scenario has not ended")
-        if not self.has_next_scenario:
+        loaded = self.upcoming
+        if loaded is None:
             raise SessionError("no scenario left in this session")
-        loaded = self.scenarios[self.next_index]
+        why = self._upcoming[1] if self._upcoming else None
+        self._upcoming = None
         self.current = ScenarioRun(loaded=loaded, index=self.next_index, start_ms=self.clock.now_ms(),
                                    desktop=Desktop(loaded.scenario.apps, self.locale))
         self.next_index += 1
         self._emit("scenario_started", {"index": self.current.index, "scenario_hash": loaded.content_hash,
-                                        "apps": loaded.scenario.apps.names()})
+                                        "apps": loaded.scenario.apps.names(),
+                                        "chosen": why or {"mode": "fixed", "position": self.current.index}})
         return self.current
 
     def end_scenario(self, outcome: str) -> Event:
@@ -282,7 +317,8 @@ class SessionEngine:
             raise SessionError(f"scenario {missing[0]!r} is no longer available")
         engine = cls(scenarios=[scenarios[sid] for sid in first["scenarios"]], clock=clock, sink=lambda e: None,
                      participant=first["participant"], locale=first["locale"], session_id=events[0].session,
-                     accommodations=Accommodations(**first["accommodations"]), seed=first.get("seed", 0))
+                     accommodations=Accommodations(**first["accommodations"]), seed=first.get("seed", 0),
+                     plan=first.get("plan"))
         engine.started = True
         engine._replaying = True
         index = 1
@@ -300,6 +336,9 @@ class SessionEngine:
             if game is not None and event.type in ("game_key", "capture_taken"):
                 game.advance_to(event.payload["tick"])
             if event.type == "scenario_started":
+                if event.scenario not in scenarios:
+                    raise SessionError(f"scenario {event.scenario!r} is no longer available")
+                engine._upcoming = (scenarios[event.scenario], event.payload.get("chosen"))  # as it was chosen
                 engine.start_scenario()
                 if engine.current.loaded.content_hash != event.payload["scenario_hash"]:
                     raise SessionError(f"scenario {event.scenario!r} changed since the session started")

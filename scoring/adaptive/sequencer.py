@@ -128,7 +128,9 @@ class Sequencer:
         if posterior is None:
             return False
         groups = self.estimates.level_probabilities(target) or {}
-        return max(groups.values()) >= self.plan.stop_probability or posterior.sd <= self.plan.stop_se
+        # A probability of 1 is read as "never stop on probability" (sums can round to exactly 1.0).
+        sure = self.plan.stop_probability < 1 and max(groups.values()) >= self.plan.stop_probability
+        return sure or posterior.sd <= self.plan.stop_se
 
 
 def _informs(item: BankItem, target: str) -> bool:

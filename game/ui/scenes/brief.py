@@ -15,12 +15,15 @@ class BriefScene(PageScene):
         from game.ui.scenes.player import PlayerScene
 
         engine = self.app.session.engine
-        scenario = engine.scenarios[engine.next_index].scenario
+        scenario = engine.upcoming.scenario
         locale = self.app.locale
         m = w.m
         width = LOGICAL_SIZE[0] - 2 * m.px(60)
         x, y = m.px(60), m.px(40)
-        step = self.t("brief.step", n=engine.next_index + 1, total=len(engine.scenarios))
+        if engine.sequencer is None or engine.plan.get("mode") != "adaptive":
+            step = self.t("brief.step", n=engine.next_index + 1, total=len(engine.scenarios))
+        else:  # adaptive: how many follow depends on the answers
+            step = self.t("brief.step_open", n=engine.next_index + 1)
         y = w.label("brief.step", step, x, y, width, style="#muted").rect.bottom + m.pad
         y = w.label("brief.title", scenario.title[locale], x, y, width, title=True).rect.bottom + m.gap
         y = w.label("brief.text", scenario.brief[locale], x, y, width).rect.bottom + 2 * m.gap

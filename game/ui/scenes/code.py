@@ -9,7 +9,7 @@ from game.sessions import PARTICIPANT_CODE, abandon_session
 from game.ui.dialog import Dialog, DialogButton
 from game.ui.layout import LOGICAL_SIZE
 from game.ui.scenes.base import PageScene
-from game.ui.scenes.flow import resume_session, session_scenarios, start_session
+from game.ui.scenes.flow import resume_session, start_session
 
 
 
@@ -67,7 +67,7 @@ class CodeScene(PageScene):
                 except SessionError:
                     # The scenarios changed since (an update): the old log stays as it is, a new session starts.
                     self.app.session = None
-                    start_session(self.app, code, session_scenarios(self.app))
+                    start_session(self.app, code)
                     self.app.show_notice(self.t("resume.failed.title"), self.t("resume.failed"))
 
             def fresh() -> None:
@@ -76,11 +76,11 @@ class CodeScene(PageScene):
                     abandon_session(self.app.store, record.id, self.app.library, self.app.clock)
                 except SessionError:
                     pass  # left as it is in the log; a facilitator can still see it
-                start_session(self.app, code, session_scenarios(self.app))
+                start_session(self.app, code)
 
             self.app.show_dialog(Dialog("dialog.resume", self.t("resume.title"),
                                         self.t("resume.text", started=record.started_utc[:16].replace("T", " ")),
                                         [DialogButton("resume.yes", self.t("resume.yes"), resume),
                                          DialogButton("resume.no", self.t("resume.no"), fresh, "#secondary")]))
             return
-        start_session(self.app, code, session_scenarios(self.app))
+        start_session(self.app, code)

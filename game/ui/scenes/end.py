@@ -7,6 +7,8 @@ import pygame
 from game.ui.layout import LOGICAL_SIZE
 from game.ui.scenes.base import PageScene
 from game.ui.scenes.flow import after_scenario, finish_session
+from scoring.measurement import load_bank, measure
+from scoring.measurement.parameters import ParametersError
 
 
 class EndScene(PageScene):
@@ -30,18 +32,63 @@ class SummaryScene(PageScene):
 
     def build_page(self, w) -> None:
         engine = self.app.session.engine
+        results = self.app.store.results(engine.session_id)
         m = w.m
         width = LOGICAL_SIZE[0] - 2 * m.px(60)
         x, y = m.px(60), m.px(40)
         y = w.label("summary.title", self.t("summary.title"), x, y, width, title=True).rect.bottom + m.gap
-        done = self.t("summary.text", n=len(engine.scenarios))
-        y = w.label("summary.text", done, x, y, width).rect.bottom + m.gap
-        for i, loaded in enumerate(engine.scenarios):
-            outcome = self.app.store.results(engine.session_id).get(loaded.id, {}).get("outcome")
-            line = self.t("summary.line", title=loaded.scenario.title[self.app.locale],
-                          outcome=self.t("outcome." + (outcome or "not_played")))
+        y = w.label("summary.text", self.t("summary.text", n=len(results)), x, y, width).rect.bottom + m.gap
+        y = self._measured(w, x, y, width, results)
+        for i, (sid, result) in enumerate(results.items()):
+            line = self.t("summary.line", title=self.app.library[sid].scenario.title[self.app.locale],
+                          outcome=self.t("outcome." + result["outcome"]))
             y = w.label(f"summary.scenario.{i}", line, x, y, width).rect.bottom + m.pad
         y += 2 * m.gap
         label = self.t("summary.finish")
         w.button("summary.finish", label, pygame.Rect(x, y, max(m.button_w(label), m.px(220)), m.button_h),
                  lambda: finish_session(self.app))
+
+    def _bank(self):
+        sequencer = self.app.session.engine.sequencer
+        if sequencer is not None:
+            return sequencer.bank
+        settings = self.app.settings
+        try:
+            return load_bank(self.app.library, settings.framework, settings.item_parameters)
+        except ParametersError:
+            return load_bank(self.app.library, settings.framework, None)
+
+    def _measured(self, w, x: int, y: int, width: int, results: dict) -> int:
+        """Each area measured, its level and how sure we are, then what was not measured."""
+        m, locale = w.m, self.app.locale
+        bank = self._bank()
+        found = measure({sid: r["item_score"] for sid, r in results.items()}, bank)
+        framework = bank.framework
+        y = w.label("summary.measured", self.t("summary.measured"), x, y, width, bold=True).rect.bottom + m.pad
+        missing = []
+        for area in framework.areas:
+            data = found["areas"][area.id]
+            if data["status"] == "not_measured":
+                missing.append(area.label[locale])
+                continue
+            probabilities = data["level_probabilities"]
+            ranked = sorted(probabilities, key=probabilities.get, reverse=True)
+            level = self._group(framework, ranked[0])
+            if data["between_levels"]:
+                text = self.t("summary.area_between", area=area.label[locale], level=level,
+                              other=self._group(framework, ranked[1]))
+            else:
+                text = self.t("summary.area", area=area.label[locale], level=level,
+                              percent=int(probabilities[ranked[0]] * 100))
+            y = w.label(f"summary.area.{area.id}", text, x, y, width).rect.bottom + m.pad
+        if len(missing) == len(framework.areas):
+            y = w.label("summary.nothing", self.t("summary.nothing_measured"), x, y, width).rect.bottom + m.pad
+        elif missing:
+            y = w.label("summary.not_measured", self.t("summary.not_measured", areas=", ".join(missing)),
+                        x, y, width, style="#muted").rect.bottom + m.pad
+        return y + m.gap
+
+    def _group(self, framework, group_id: str) -> str:
+        group = next(g for g in framework.groups if g.id == group_id)
+        return self.t("summary.group_levels", group=group.label[self.app.locale], first=group.levels[0],
+                      last=group.levels[-1])

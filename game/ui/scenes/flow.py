@@ -5,23 +5,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from game.scenario.loader import LoadedScenario
-from game.sessions import PlaySession
+from game.sessions import Assessment, PlaySession, new_seed
 from game.store import SessionRecord
 
 if TYPE_CHECKING:
     from game.ui.app import GameApp
 
 
-def session_scenarios(app: "GameApp") -> list[LoadedScenario]:
-    """The scenarios of a new session. Adaptive choice comes with the scoring module."""
-    return [app.library[sid] for sid in sorted(app.library)]
+def session_assessment(app: "GameApp") -> Assessment:
+    """How a new session chooses its scenarios: the assessment plan in the settings (adaptive by default)."""
+    settings = app.settings
+    return Assessment.plan(app.library, settings.assessment, framework=settings.framework,
+                           parameters=settings.item_parameters, seed=new_seed())
 
 
-def start_session(app: "GameApp", participant: str, scenarios: list[LoadedScenario]) -> None:
+def start_session(app: "GameApp", participant: str, scenarios: list[LoadedScenario] | None = None) -> None:
+    """A session of the given scenarios in order, or (by default) of those the assessment plan chooses."""
     from game.ui.scenes.brief import BriefScene
 
-    app.session = PlaySession.new(app.store, scenarios, participant=participant, locale=app.locale,
-                                  clock=app.clock, accommodations=app.accommodations())
+    assessment = session_assessment(app) if scenarios is None else None
+    app.session = PlaySession.new(app.store, scenarios or [], participant=participant, locale=app.locale,
+                                  clock=app.clock, accommodations=app.accommodations(), assessment=assessment,
+                                  seed=assessment.sequencer.seed if assessment else 0)
     app.show(BriefScene(app))
 
 
@@ -31,7 +36,8 @@ def start_single_scenario(app: "GameApp", loaded: LoadedScenario, participant: s
 
 
 def resume_session(app: "GameApp", record: SessionRecord) -> None:
-    app.session = PlaySession.resume(app.store, record.id, app.library, app.clock)
+    app.session = PlaySession.resume(app.store, record.id, app.library, app.clock,
+                                     parameters=app.settings.item_parameters)
     engine = app.session.engine
     app.locale = engine.locale
     if engine.current is not None and engine.current.outcome is None:
