@@ -41,6 +41,15 @@ def _validate(args: argparse.Namespace) -> int:
             line, col = read_source(path).position(("id",))
             problems.append(f"{path}:{line}:{col}: id: {scenario.id!r} is already used by {seen[scenario.id]}")
         seen.setdefault(scenario.id, path)
+    known_ids = set(seen) | set(_bundled_ids())
+    for path, scenario in loaded.items():
+        measurement = scenario.scenario.measurement
+        for i, other in enumerate(measurement.overlaps if measurement else []):
+            if other not in known_ids:
+                from game.scenario.source import read_source
+
+                line, col = read_source(path).position(("measurement", "overlaps", i))
+                problems.append(f"{path}:{line}:{col}: measurement.overlaps: no scenario {other!r}")
     walkthroughs = sorted({w for p in paths for w in ([p] if p.is_file() else p.rglob("*" + WALKTHROUGH_SUFFIX))
                            if w.name.endswith(WALKTHROUGH_SUFFIX)})
     for path in walkthroughs:
@@ -68,6 +77,12 @@ def _validate(args: argparse.Namespace) -> int:
     checked = len(files) + len(walkthroughs)
     print(f"{checked} file(s) checked, {len(problems)} problem(s)", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _bundled_ids() -> list[str]:
+    from game.sessions import scenario_library
+
+    return list(scenario_library([SCENARIOS]))
 
 
 def _schema(args: argparse.Namespace) -> int:

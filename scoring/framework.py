@@ -101,6 +101,11 @@ class Framework(Strict):
         area_ids = [a.id for a in self.areas]
         if len(set(area_ids)) != len(area_ids):
             raise ValueError("area ids must be unique")
+        if len({a.number for a in self.areas}) != len(self.areas):
+            raise ValueError("area numbers must be unique")
+        competence_ids = [c.id for a in self.areas for c in a.competences]
+        if len(set(competence_ids)) != len(competence_ids):
+            raise ValueError("competence ids must be unique")
         seen: dict[str, str] = {}
         for area in self.areas:
             if area.cut_scores is not None:
@@ -108,6 +113,10 @@ class Framework(Strict):
             unknown = set(area.next_steps) - set(group_ids)
             if unknown:
                 raise ValueError(f"areas.{area.id}.next_steps: unknown level group {sorted(unknown)[0]!r}")
+            if area.next_steps and set(area.next_steps) != set(group_ids):
+                missing = sorted(set(group_ids) - set(area.next_steps))
+                raise ValueError(f"areas.{area.id}.next_steps: give one for every level group (missing: "
+                                 f"{', '.join(missing)})")
             for competence in area.competences:
                 for code in competence.covers:
                     if code in seen and seen[code] != area.id:
