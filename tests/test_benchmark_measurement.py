@@ -43,6 +43,8 @@ def test_measurement_benchmark_prints_every_figure_as_json(tmp_path):
         assert stated == sorted(stated)
         assert 0.0 <= result["calibration_gap"] <= 1.0
         assert result["equivalence_mismatches"] == 0, bank
+        step = result["kiosk_step_ms"]  # one update plus the next choice: measured, not asserted against 5 ms
+        assert step["steps"] > 0 and 0 < step["median"] <= step["p99"] <= step["max"]
 
     reference = figures["reference"]
     adaptive, rand = reference["adaptive"]["rmse_by_length"], reference["random"]["rmse_by_length"]

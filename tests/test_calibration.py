@@ -405,3 +405,44 @@ def test_numplus_calibrate_without_the_research_extra(tmp_path):
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "numplus: error: numplus calibrate needs the research extra: pip install 'numplus[research]'"]
+
+
+def test_item_scores_are_read_straight_from_a_numplus_database(tmp_path):
+    from game.runtime.events import Event
+    from game.store import EventStore
+
+    store = EventStore(tmp_path / "numplus.sqlite3")
+
+    def play(session: str, participant: str, locale: str, scores: dict[str, int | None]) -> None:
+        seq = 0
+
+        def add(type_: str, payload: dict, scenario: str | None = None, result: dict | None = None) -> None:
+            nonlocal seq
+            seq += 1
+            store.append(Event(seq=seq, session=session, scenario=scenario, scenario_version=1 if scenario else None,
+                               t_ms=0, utc=f"2026-01-05T14:00:{seq:02d}.000Z", type=type_, payload=payload), result)
+
+        add("session_started", {"participant": participant, "locale": locale, "scenarios": list(scores)})
+        for scenario, score in scores.items():
+            add("scenario_started", {"index": 0}, scenario)
+            outcome = "abandoned" if score is None else "completed"
+            add("scenario_ended", {"outcome": outcome, "final": {}}, scenario,
+                {"observables": {}, "item_score": score})
+
+    play("S-1", "P-AAAA", "fr-CA", {"mail.a": 2, "web.b": 0})
+    play("S-2", "P-BBBB", "en-CA", {"mail.a": 3, "web.b": None})  # abandoned: not administered
+    play("S-3", "TEST-XY", "fr-CA", {"mail.a": 1})  # an author's preview: left out
+    store.close()
+    table = read_export(tmp_path / "numplus.sqlite3")
+    assert table.persons == ("S-1", "S-2") and table.items == ("mail.a", "web.b")
+    assert table.scores[0].tolist() == [2, 0]
+    assert table.scores[1, 0] == 3 and np.isnan(table.scores[1, 1])
+    assert table.languages.tolist() == ["fr-CA", "en-CA"]
+
+
+def test_a_database_without_scored_scenarios_says_so(tmp_path):
+    from game.store import EventStore
+
+    EventStore(tmp_path / "numplus.sqlite3").close()
+    with pytest.raises(ExportError, match="no item scores"):
+        read_export(tmp_path / "numplus.sqlite3")

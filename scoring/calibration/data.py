@@ -3,7 +3,8 @@
 One row per (session, scenario), as CSV with a header row or as JSON Lines:
 ``session_id``, ``scenario_id`` (or ``scenario``), ``item_score`` (an integer >= 0; empty or null when the
 scenario was not administered) and ``language`` (optional; missing means unknown). Adaptive sessions take
-a few scenarios each, so most cells are missing (NaN): that is the normal case, not an error.
+a few scenarios each, so most cells are missing (NaN): that is the normal case, not an error. A NUM+
+database (numplus.sqlite3) can be read directly too: its `results` table holds the same rows.
 """
 
 from __future__ import annotations
@@ -118,9 +119,38 @@ def _is_jsonl(path: Path, text: str) -> bool:
     return text.lstrip().startswith("{")
 
 
+def read_database(path: Path) -> ResponseTable:
+    """Item scores straight from a NUM+ database (its `results` table), leaving out TEST- sessions
+    (author previews and headless checks). Read-only: safe while the game runs."""
+    import sqlite3
+
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = db.execute(
+                "SELECT r.session, r.scenario, r.item_score, s.locale FROM results r "
+                "JOIN sessions s ON s.id = r.session WHERE s.participant NOT LIKE 'TEST-%' "
+                "ORDER BY s.started_utc, r.session, r.scenario").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise ExportError(f"{path}: cannot read the NUM+ database ({exc})") from None
+    if not found:
+        raise ExportError(f"{path}: no item scores (no participant's scored scenario in this database)")
+    return from_rows([(session, scenario, score, locale or UNKNOWN_LANGUAGE)
+                      for session, scenario, score, locale in found])
+
+
 def read_export(path: Path | str) -> ResponseTable:
-    """Read an export (CSV or JSON Lines); raise ExportError with file:line on the first bad row."""
+    """Read an export (CSV or JSON Lines) or a NUM+ database; raise ExportError with file:line on the
+    first bad row."""
     path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            if handle.read(16) == b"SQLite format 3\x00":
+                return read_database(path)
+    except OSError:
+        pass  # said below, with the reason
     try:
         text = path.read_text(encoding="utf-8-sig")  # utf-8-sig: spreadsheets write a byte-order mark
     except FileNotFoundError:
