@@ -47,13 +47,23 @@ def test_walkthrough_plays_to_completed(tmp_path, walkthrough, lang, mode, capsy
     # The session is recorded in the data dir's store like any other, with its result.
     with sqlite3.connect(database_path()) as db:
         stored = db.execute("SELECT COUNT(*) FROM events WHERE session=?", (events[0]["session"],)).fetchone()[0]
-        result = db.execute("SELECT outcome, observables FROM results WHERE session=?",
+        result = db.execute("SELECT outcome, observables, item_score FROM results WHERE session=?",
                             (events[0]["session"],)).fetchone()
     assert stored == len(events)
     assert result[0] == expected.outcome
     observed = json.loads(result[1])
     for name, value in expected.observables.items():
         assert observed[name]["value"] == value, name
+    # numplus score on the play's events: a level with its SE and level probabilities for the scenario's area.
+    assert main(["score", str(out / "events.jsonl"), "--json"]) == 0
+    scored = json.loads(capsys.readouterr().out)
+    assert scored["scenarios"][loaded.id]["item_score"] == expected.item_score == result[2]
+    measured = {area: data for area, data in scored["areas"].items() if data["status"] == "measured"}
+    assert len(measured) == 1 and scored["overall"]["status"] == "measured"
+    for data in [*measured.values(), scored["overall"]]:
+        assert data["n_scenarios"] == 1 and 0 < data["se"] < 1
+        assert abs(sum(data["level_probabilities"].values()) - 1) < 1e-3
+        assert data["level"] == max(data["level_probabilities"], key=data["level_probabilities"].get)
 
 
 def test_walkthrough_that_misses_the_goal_fails_clearly(tmp_path, capsys):

@@ -66,6 +66,8 @@ Step = Annotated[
 class Expect(Strict):
     outcome: Literal[OUTCOMES] = "completed"  # type: ignore[valid-type]
     observables: dict[str, float | int | None] = {}
+    item_score: int | None = Field(default=None, ge=0, description="The item score this play must get (checked "
+                                                                    "when given; needs a measurement block)")
 
 
 class Walkthrough(Strict):
@@ -111,6 +113,15 @@ def load_walkthrough(path: Path, scenario: LoadedScenario | None = None) -> Walk
             if name not in rules:
                 problems.append(source.problem(("expect", "observables", name),
                                                f"expect.observables: no observable {name!r} in the scenario", key=True))
+        wanted = walkthrough.expect.item_score
+        if wanted is not None:
+            block = scenario.scenario.measurement
+            if block is None:
+                problems.append(source.problem(("expect", "item_score"), "expect.item_score: the scenario has no "
+                                                                         "measurement block", key=True))
+            elif wanted > block.item_score.max_score:
+                problems.append(source.problem(("expect", "item_score"), f"expect.item_score: {wanted} is above "
+                                               f"the scenario's top score {block.item_score.max_score}"))
         if problems:
             raise ScenarioError(problems)
     return walkthrough

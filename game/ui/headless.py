@@ -172,7 +172,7 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
     from game.store import EventStore
     from game.ui.app import GameApp
     from game.ui.scenes.flow import start_single_scenario
-    from scoring.evidence import observables
+    from scoring.evidence import scenario_result
 
     if not actions.is_file():
         raise CliError(f"{actions}: no such file")
@@ -219,10 +219,12 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
     problems = []
     if outcome != walkthrough.expect.outcome:
         problems.append(f"expected outcome {walkthrough.expect.outcome}, got {outcome}")
-    found = observables(loaded.scenario, events)
+    result = scenario_result(loaded.scenario, events)
     for name, value in walkthrough.expect.observables.items():
-        if found[name].value != value:
-            problems.append(f"expected observable {name} = {value}, got {found[name].value}")
+        if result["observables"][name]["value"] != value:
+            problems.append(f"expected observable {name} = {value}, got {result['observables'][name]['value']}")
+    if walkthrough.expect.item_score is not None and result["item_score"] != walkthrough.expect.item_score:
+        problems.append(f"expected item score {walkthrough.expect.item_score}, got {result['item_score']}")
     for problem in problems:
         print(f"numplus: error: {problem}", file=sys.stderr)
     return 1 if problems else 0
