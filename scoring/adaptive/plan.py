@@ -12,7 +12,8 @@ Mode = Literal["adaptive", "fixed", "chosen"]
 class AssessmentPlan(BaseModel):
     """adaptive: the next scenario is the most informative at the current estimate (among the pool);
     fixed: an ordered form set by a facilitator or researcher; chosen: the scenarios a participant or
-    facilitator picked, in the order picked."""
+    facilitator picked, in the order picked (from a list shown when the session starts, when the plan
+    does not list them already)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -35,8 +36,8 @@ class AssessmentPlan(BaseModel):
     def _consistent(self) -> "AssessmentPlan":
         if self.min_scenarios > self.max_scenarios:
             raise ValueError("min_scenarios is above max_scenarios")
-        if self.mode in ("fixed", "chosen") and not self.scenarios:
-            raise ValueError(f"a {self.mode} plan needs its list of scenarios")
+        if self.mode == "fixed" and not self.scenarios:
+            raise ValueError("a fixed plan needs its list of scenarios")  # chosen: picked when the session starts
         if len(set(self.scenarios)) != len(self.scenarios):
             raise ValueError("a scenario is listed twice")
         return self

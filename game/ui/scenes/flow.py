@@ -6,24 +6,32 @@ from typing import TYPE_CHECKING
 
 from game.scenario.loader import LoadedScenario
 from game.sessions import Assessment, PlaySession, new_seed
+from scoring.adaptive import AssessmentPlan
 from game.store import SessionRecord
 
 if TYPE_CHECKING:
     from game.ui.app import GameApp
 
 
-def session_assessment(app: "GameApp") -> Assessment:
+def session_assessment(app: "GameApp", plan: AssessmentPlan | None = None) -> Assessment:
     """How a new session chooses its scenarios: the assessment plan in the settings (adaptive by default)."""
     settings = app.settings
-    return Assessment.plan(app.library, settings.assessment, framework=settings.framework,
+    return Assessment.plan(app.library, plan or settings.assessment, framework=settings.framework,
                            parameters=settings.item_parameters, seed=new_seed())
 
 
-def start_session(app: "GameApp", participant: str, scenarios: list[LoadedScenario] | None = None) -> None:
-    """A session of the given scenarios in order, or (by default) of those the assessment plan chooses."""
+def start_session(app: "GameApp", participant: str, scenarios: list[LoadedScenario] | None = None, *,
+                  plan: AssessmentPlan | None = None) -> None:
+    """A session of the given scenarios in order, or (by default) of those the assessment plan chooses.
+    A "chosen" plan without its scenarios first shows the list to pick them from."""
     from game.ui.scenes.brief import BriefScene
+    from game.ui.scenes.choose import ChooseScene
 
-    assessment = session_assessment(app) if scenarios is None else None
+    plan = plan or app.settings.assessment
+    if scenarios is None and plan.mode == "chosen" and not plan.scenarios:
+        app.show(ChooseScene(app, participant))
+        return
+    assessment = session_assessment(app, plan) if scenarios is None else None
     app.session = PlaySession.new(app.store, scenarios or [], participant=participant, locale=app.locale,
                                   clock=app.clock, accommodations=app.accommodations(), assessment=assessment,
                                   seed=assessment.sequencer.seed if assessment else 0)
