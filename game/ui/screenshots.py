@@ -35,6 +35,10 @@ SHOTS = [
       ("key", "f2"), "dialog.notice.ok", "taskbar.bug_tracker", "tracker.new", "tracker.field.title",
       ("type", "Le personnage traverse le sol au début de La forêt"), "tracker.field.category.gameplay",
       "tracker.field.severity.major", "tracker.field.title"], 100, "fr-CA"),
+    ("summary.png", "mail/confirm-meeting.yaml",
+     ["brief.start", "mail.message.meeting", "mail.reply", "compose.body",
+      ("type", "Bonjour Sophie,\nOui, je serai présent mardi à 14 h.\nMerci,\nAlex"), "compose.send",
+      "dialog.sent.ok", "end.next"], 100, "fr-CA"),
 ]
 
 

@@ -74,9 +74,10 @@ class SummaryScene(PageScene):
             probabilities = data["level_probabilities"]
             ranked = sorted(probabilities, key=probabilities.get, reverse=True)
             level = self._group(framework, ranked[0])
-            if data["between_levels"]:
-                text = self.t("summary.area_between", area=area.label[locale], level=level,
-                              other=self._group(framework, ranked[1]))
+            if data["between_levels"]:  # the two most likely groups, lower first
+                low, high = sorted(ranked[:2], key=[g.id for g in framework.groups].index)
+                text = self.t("summary.area_between", area=area.label[locale], level=self._group(framework, low),
+                              other=self._group(framework, high))
             else:
                 text = self.t("summary.area", area=area.label[locale], level=level,
                               percent=int(probabilities[ranked[0]] * 100))
