@@ -16,8 +16,8 @@ from game.scenario.loader import LoadedScenario, ScenarioError, load_scenario, s
 from game.store import EventStore
 from scoring.adaptive import AssessmentPlan, Sequencer
 from scoring.evidence import scenario_result
-from scoring.framework import DEFAULT_FRAMEWORK
-from scoring.measurement import ItemBank, load_bank, measure
+from scoring.framework import DEFAULT_FRAMEWORK, load_framework
+from scoring.measurement import OVERALL, ItemBank, load_bank, measure
 from scoring.measurement.parameters import ParametersError
 
 # A participant code: pseudonymous letters, digits and dashes, never a name or an email.
@@ -109,6 +109,11 @@ class Assessment:
         if missing:
             raise ValueError(f"scenario {missing[0]!r} of the assessment plan is not available")
         wanted = plan.scenarios or sorted(library)
+        known_areas = {a.id for a in load_framework(framework).areas} | {OVERALL}
+        unknown = [t for t in plan.targets if t not in known_areas]
+        if unknown:
+            raise ValueError(f"target {unknown[0]!r} of the assessment plan is not an area of {framework} "
+                             f"(areas: {', '.join(sorted(known_areas))})")
         problem = None
         try:
             bank = load_bank({sid: library[sid] for sid in wanted}, framework, parameters)

@@ -211,8 +211,9 @@ class EventStore:
 
     def results(self, session: str) -> dict[str, dict[str, Any]]:
         """{scenario: {"outcome", "observables", "item_score"}}, in the order the scenarios ended."""
+        # rowid: the order of writing, which a clock set back cannot change
         rows = self._db.execute("SELECT scenario, outcome, observables, item_score FROM results WHERE session=? "
-                                "ORDER BY recorded_utc, rowid", (session,))
+                                "ORDER BY rowid", (session,))
         return {r[0]: {"outcome": r[1], "observables": json.loads(r[2]), "item_score": r[3]} for r in rows}
 
     def export_jsonl(self, session: str, path: Path) -> Path:

@@ -66,7 +66,8 @@ class Sequencer:
             return self._stop("max_scenarios")
         eligible = self._eligible()
         if not eligible:
-            return self._stop("time_budget" if self._unplayed() else "bank_exhausted")
+            out_of_time = [s for s in self._unplayed() if s not in self._blocked()]
+            return self._stop("time_budget" if out_of_time else "bank_exhausted")
         targets = self.targets()
         in_area = {t: [s for s in eligible if _informs(self.bank.items[s], t)] for t in targets}
         needy = [t for t in targets if in_area[t] and self._count(t) < self.plan.min_per_area]
@@ -106,10 +107,14 @@ class Sequencer:
     def _unplayed(self) -> list[str]:
         return [s for s in self.pool() if s not in self.played]
 
+    def _blocked(self) -> set[str]:
+        """Scenarios overlapping one already played."""
+        return {o for s in self.played if s in self.bank.items for o in self.bank.items[s].overlaps}
+
     def _eligible(self) -> list[str]:
         used = sum(self.bank.items[s].minutes for s in self.played if s in self.bank.items)
         left = self.plan.time_budget_minutes - used
-        blocked = {o for s in self.played if s in self.bank.items for o in self.bank.items[s].overlaps}
+        blocked = self._blocked()
         return [s for s in self._unplayed() if s not in blocked and self.bank.items[s].minutes <= left]
 
     def _count(self, target: str) -> int:

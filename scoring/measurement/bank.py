@@ -49,6 +49,7 @@ class ItemBank:
         """Scenario parameters, with calibrated ones (when given) taking the place of the authors'."""
         items: list[BankItem] = []
         unscored: list[str] = []
+        from_file: set[str] = set()  # items whose parameters come from the calibrated file
         for sid in sorted(library):
             scenario = library[sid].scenario
             block = scenario.measurement
@@ -66,11 +67,12 @@ class ItemBank:
             if found is not None and found.parameters().max_score == params.max_score:
                 params, status = found.parameters(), "calibrated"
                 when = {"date": calibrated.date.isoformat(), "sample_size": found.sample_size}
+                from_file.add(sid)
             items.append(BankItem(sid, area, params, status, when, frozenset(block.overlaps),
                                   float(scenario.estimated_minutes), block.item_score))
         version = provisional_version(items)
-        if calibrated is not None and any(i.status == "calibrated" for i in items):
-            rest = [i for i in items if i.id not in calibrated.items]
+        if from_file:
+            rest = [i for i in items if i.id not in from_file]
             version = calibrated.version + (f"+{provisional_version(rest)}" if rest else "")
         bank = cls.from_items(framework, items, version)
         bank.unscored = unscored

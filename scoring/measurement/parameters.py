@@ -63,4 +63,5 @@ def load_parameters(path: Path | str) -> ParametersFile:
         loc = tuple(first["loc"])
         line, col = source.position(loc) if loc else (1, 1)
         where = ".".join(str(p) for p in loc) or "parameters"
-        raise ParametersError(f"{path}:{line}:{col}: {where}: {first['msg']}") from None
+        message = first["msg"].removeprefix("Value error, ")
+        raise ParametersError(f"{path}:{line}:{col}: {where}: {message}") from None
