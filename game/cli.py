@@ -250,6 +250,136 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _outbox():
+    from game.paths import database_path
+    from game.store import StoreError
+    from sync.store import Outbox
+
+    try:
+        return Outbox(database_path())
+    except (StoreError, OSError) as exc:
+        raise CliError(f"cannot open the outbox: {exc}") from None
+
+
+def _sender(outbox):
+    from game.settings import SettingsError, load_settings
+    from sync.transport import Transport
+    from sync.worker import Sender, credentials_fingerprint
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+    if not settings.lrs_endpoint:
+        raise CliError("no LRS endpoint: set lrs_endpoint in the settings or NUMPLUS_LRS_ENDPOINT")
+    transport = Transport(settings.lrs_endpoint, settings.lrs_username, settings.lrs_password,
+                          ca_bundle=settings.lrs_ca_bundle)
+    fingerprint = credentials_fingerprint(settings.lrs_endpoint, settings.lrs_username, settings.lrs_password)
+    return Sender(outbox, transport, fingerprint=fingerprint)
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total if total else width
+    end = "\n" if done >= total else ""
+    print(f"\rsending {done}/{total} [{'#' * filled}{'.' * (width - filled)}]", end=end, file=sys.stderr,
+          flush=True)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    import time
+
+    outbox = _outbox()
+    sender = _sender(outbox)
+    try:
+        while True:
+            report = sender.run_pass(ignore_backoff=True, lock_timeout=10, progress=_progress)
+            if report.stopped == "locked":
+                raise CliError("another sender (the game, or numplus sync) has been busy for 10 s; try again later")
+            for reason in report.quarantine_reasons:
+                print(f"numplus: quarantined a statement the LRS refused: {reason}", file=sys.stderr)
+            print(f"sent {report.sent}, quarantined {report.quarantined}, pending {report.left}")
+            if report.stopped == "empty":
+                return 0
+            if args.once or report.stopped != "server" or (report.retry_in or 0) > 60:
+                print(f"numplus: stopped: {report.message}" + (f"; next try in {report.retry_in:.0f} s"
+                                                              if report.retry_in else ""), file=sys.stderr)
+                return 1
+            time.sleep(report.retry_in or 1)  # a busy server: wait as asked, then go on
+    finally:
+        sender.transport.close()
+        outbox.close()
+
+
+def _status(args: argparse.Namespace) -> int:
+    import time
+
+    outbox = _outbox()
+    try:
+        counts = outbox.counts()
+        status = {**counts, "last_success": outbox.get("last_success")}
+        auth = outbox.get("auth_failed")
+        wait = outbox.get("next_attempt")
+        problems = {"auth": auth.split(" ", 1)[1] if auth and " " in auth else None,
+                    "next_attempt_in_s": max(0.0, round(float(wait) - time.time(), 1)) if wait else None,
+                    "quarantined_statements": [{"id": i, "kind": k, "reason": r}
+                                               for i, k, r in outbox.quarantined()]}
+    finally:
+        outbox.close()
+    if args.json:
+        print(json.dumps({**status, **problems}, indent=2, ensure_ascii=False))
+        return 0
+    print(", ".join(f"{state} {n}" for state, n in counts.items()))
+    print(f"last success: {status['last_success'] or 'never'}")
+    if problems["auth"]:
+        print(f"problem: {problems['auth']}")
+    if problems["next_attempt_in_s"]:
+        print(f"next try in {problems['next_attempt_in_s']:.0f} s")
+    for item in problems["quarantined_statements"]:
+        print(f"quarantined {item['id']} ({item['kind']}): {item['reason']}")
+    return 0
+
+
+def _export_outbox(args: argparse.Namespace) -> int:
+    from sync.carry import export_outbox
+
+    outbox = _outbox()
+    try:
+        path = Path(args.file)
+        count = export_outbox(outbox, path, _kiosk_id(outbox))
+    except OSError as exc:
+        raise CliError(f"{args.file}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        outbox.close()
+    print(f"wrote {count} statement(s) to {path}; they stay queued here too (a resend is harmless)")
+    return 0
+
+
+def _kiosk_id(outbox) -> str:
+    from game.settings import SettingsError, load_settings
+    from sync.store import machine_kiosk_id
+
+    try:
+        configured = load_settings().kiosk_id
+    except SettingsError:
+        configured = None
+    return configured or machine_kiosk_id(outbox.db)
+
+
+def _import_outbox(args: argparse.Namespace) -> int:
+    from sync.carry import CarryError, import_outbox
+
+    outbox = _outbox()
+    try:
+        added, known = import_outbox(outbox, Path(args.file))
+    except CarryError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        outbox.close()
+    print(f"queued {added} statement(s); {known} were already here")
+    return 0
+
+
 def _play(args: argparse.Namespace) -> int:
     from game.sessions import PARTICIPANT_CODE
 
@@ -320,6 +450,19 @@ def build_parser() -> argparse.ArgumentParser:
                            help="where scenarios are, for each item's model (default: bundled)")
     calibrate.add_argument("--json", action="store_true", help="print the whole report as JSON")
     calibrate.set_defaults(run=_calibrate)
+    sync = sub.add_parser("sync", help="send queued results to the learning record store")
+    sync.add_argument("--once", action="store_true",
+                      help="one pass over what is pending now, ignoring backoff delays, then exit")
+    sync.set_defaults(run=_sync)
+    status = sub.add_parser("status", help="statements queued, sent and quarantined, and the last success")
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(run=_status)
+    export_outbox = sub.add_parser("export-outbox", help="write pending statements to one file (for a USB key)")
+    export_outbox.add_argument("file", metavar="FILE")
+    export_outbox.set_defaults(run=_export_outbox)
+    import_outbox = sub.add_parser("import-outbox", help="queue statements from a file made by export-outbox")
+    import_outbox.add_argument("file", metavar="FILE")
+    import_outbox.set_defaults(run=_import_outbox)
     return parser
 
 

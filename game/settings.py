@@ -40,7 +40,10 @@ class Settings(BaseModel):
     lrs_endpoint: str | None = None
     lrs_username: str | None = None
     lrs_password: str | None = Field(default=None, repr=False)
-    org_url: str | None = None
+    org_url: str | None = Field(default=None, description="The organisation's URL: pseudonymous accounts live there")
+    lrs_ca_bundle: str | None = Field(default=None, description="CA bundle for an LRS with a private certificate")
+    kiosk_id: str | None = Field(default=None, description="This machine's id in statements (default: made once)")
+    research_texts: bool = Field(default=False, description="The organisation's research consent covers typed texts")
     framework: str = "digcomp-2.2"
     item_parameters: str | None = Field(default=None, description="Calibrated parameters file (numplus calibrate)")
     assessment: AssessmentPlan = Field(default_factory=AssessmentPlan)

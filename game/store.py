@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from game.runtime.events import Event
+from sync.store import OUTBOX_MIGRATIONS, Queued, queue
 
 # Each entry upgrades the schema by one version; never edit a released one, add another.
 MIGRATIONS: list[str] = [
@@ -49,6 +50,7 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE results ADD COLUMN item_score INTEGER;
     """,
+    *OUTBOX_MIGRATIONS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -149,8 +151,10 @@ class EventStore:
         transaction."""
         self.append_many([(event, result)])
 
-    def append_many(self, items: list[tuple[Event, dict[str, Any] | None]]) -> None:
-        """Write the events of one action (with any scenario result) in one durable transaction: all or none."""
+    def append_many(self, items: list[tuple[Event, dict[str, Any] | None]],
+                    statements: list[Queued] | None = None) -> None:
+        """Write the events of one action (with any scenario result, and the statements they make for the
+        outbox) in one durable transaction: all or none."""
         if not items:
             return
         with self._lock:
@@ -159,6 +163,8 @@ class EventStore:
             try:
                 for event, result in items:
                     self._write(db, event, result)
+                if statements:
+                    queue(db, items[0][0].session, statements, items[-1][0].utc)
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

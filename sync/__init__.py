@@ -1,0 +1,1 @@
+"""Sync: the outbox of xAPI statements and their delivery to the learning record store."""
