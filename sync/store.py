@@ -57,8 +57,9 @@ def utc_now() -> str:
 def queue(db: sqlite3.Connection, session: str, statements: Iterable[Queued], utc: str) -> None:
     """Inside the caller's transaction. A statement already queued keeps its first bytes (ids are stable,
     so building it again, e.g. on replay, must not change what is sent)."""
-    db.executemany("INSERT OR IGNORE INTO outbox (id, session, kind, body, queued_utc) VALUES (?, ?, ?, ?, ?)",
-                   [(s.id, session, s.kind, s.body, utc) for s in statements])
+    # ON CONFLICT, not OR IGNORE: only a repeated id is skipped; any other broken row fails the transaction.
+    db.executemany("INSERT INTO outbox (id, session, kind, body, queued_utc) VALUES (?, ?, ?, ?, ?) "
+                   "ON CONFLICT (id) DO NOTHING", [(s.id, session, s.kind, s.body, utc) for s in statements])
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,8 @@ class Outbox:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             before = self.db.total_changes
-            self.db.executemany("INSERT OR IGNORE INTO outbox (id, session, kind, body, queued_utc) "
-                                "VALUES (?, ?, ?, ?, ?)", [(i, s, k, b, now) for i, s, k, b in rows])
+            self.db.executemany("INSERT INTO outbox (id, session, kind, body, queued_utc) VALUES (?, ?, ?, ?, ?) "
+                                "ON CONFLICT (id) DO NOTHING", [(i, s, k, b, now) for i, s, k, b in rows])
             added = self.db.total_changes - before
             self.db.execute("COMMIT")
         except BaseException:
