@@ -4,9 +4,14 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# A real Ralph LRS for the delivery tests, in a venv of its own: its dependencies never mix with the game's.
+# Its lrs,cli extras forget `requests`, which it imports. The stamp names the version: a new pin reinstalls.
+RALPH_VERSION := 5.1.0
+RALPH_VENV := .venv-ralph
+RALPH_STAMP := $(RALPH_VENV)/.installed-$(RALPH_VERSION)
 APT_PACKAGES := xvfb xauth
 
-.PHONY: play test install install-test system-packages clean
+.PHONY: play test install install-test install-ralph system-packages clean
 
 # Debian ships venv apart (python3-venv): install it when creating the venv fails.
 $(BIN)/python:
@@ -24,8 +29,20 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,research]'
 	touch $@
 
+$(RALPH_VENV)/bin/python:
+	@$(PYTHON) -m venv $(RALPH_VENV) 2>/dev/null || { rm -rf $(RALPH_VENV); \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq python3-venv >/dev/null; \
+		$(PYTHON) -m venv $(RALPH_VENV); }
+	$(RALPH_VENV)/bin/python -m pip install --quiet --upgrade pip
+
+$(RALPH_STAMP): | $(RALPH_VENV)/bin/python
+	$(RALPH_VENV)/bin/python -m pip install --quiet 'ralph-malph[lrs,cli]==$(RALPH_VERSION)' requests
+	touch $@
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
+install-ralph: $(RALPH_STAMP)
 
 play: install
 	$(BIN)/numplus play
@@ -39,7 +56,7 @@ system-packages:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: install-test system-packages
+test: install-test install-ralph system-packages
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q
 
 clean:

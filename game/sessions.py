@@ -7,12 +7,13 @@ import re
 import string
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from game.runtime.clock import Clock
 from game.runtime.events import Event
 from game.runtime.session import Accommodations, SessionEngine
 from game.scenario.loader import LoadedScenario, ScenarioError, load_scenario, scenario_files
+from game.delivery import Delivery, statements_for
 from game.store import EventStore
 from scoring.adaptive import AssessmentPlan, Sequencer
 from scoring.evidence import scenario_result
@@ -34,9 +35,12 @@ def test_participant_code(rng: random.Random | None = None) -> str:
 class PlaySession:
     """Engine + store: every event is durable before the engine returns to the UI."""
 
-    def __init__(self, store: EventStore):
+    def __init__(self, store: EventStore, delivery: "Delivery | None" = None,
+                 on_queued: Callable[[], None] | None = None):
         self.store = store
         self.engine: SessionEngine | None = None
+        self.delivery = delivery  # None: no statements (a tool replaying a log, not a session being played)
+        self.on_queued = on_queued  # wakes the sender when statements were queued
 
     def _result(self, event: Event) -> dict | None:
         """A scenario's observables and item score, recorded with its scenario_ended in the same transaction."""
@@ -51,7 +55,11 @@ class PlaySession:
 
     def _sink_batch(self, events: list[Event]) -> None:
         items = [(event, self._result(event)) for event in events]
-        self.store.append_many(items)
+        statements = (statements_for(self.delivery, self.engine, self.store, items)
+                      if self.delivery is not None and self.engine is not None else [])
+        self.store.append_many(items, statements)
+        if statements and self.on_queued is not None:
+            self.on_queued()
         sequencer = self.engine.sequencer if self.engine is not None else None
         for event, result in items:
             if result is not None and sequencer is not None:  # durable first, then it steers the next choice
@@ -65,22 +73,24 @@ class PlaySession:
     @classmethod
     def new(cls, store: EventStore, scenarios: list[LoadedScenario], *, participant: str, locale: str,
             clock: Clock, accommodations: Accommodations | None = None, seed: int = 0,
-            assessment: "Assessment | None" = None) -> "PlaySession":
+            assessment: "Assessment | None" = None, research_consent: bool = False,
+            delivery: "Delivery | None" = None, on_queued: Callable[[], None] | None = None) -> "PlaySession":
         """A session playing `scenarios` in order, or the scenarios an assessment chooses among its pool."""
-        session = cls(store)
+        session = cls(store, delivery, on_queued)
         if assessment is not None:
             scenarios = assessment.pool
         session._attach(SessionEngine(
             scenarios=scenarios, clock=clock, sink=session._sink, participant=participant, locale=locale,
             accommodations=accommodations, seed=seed, sequencer=assessment.sequencer if assessment else None,
-            plan=assessment.logged if assessment else None))
+            plan=assessment.logged if assessment else None, research_consent=research_consent))
         session.engine.start()
         return session
 
     @classmethod
     def resume(cls, store: EventStore, session_id: str, library: dict[str, LoadedScenario],
-               clock: Clock, parameters: str | None = None) -> "PlaySession":
-        session = cls(store)
+               clock: Clock, parameters: str | None = None, delivery: "Delivery | None" = None,
+               on_queued: Callable[[], None] | None = None) -> "PlaySession":
+        session = cls(store, delivery, on_queued)
         # The engine must be in place before anything is logged: a scenario_ended needs it for its result.
         engine = SessionEngine.replay(store.events(session_id), library, clock)
         if "framework" in engine.plan:  # its scenarios were chosen by an assessment: rebuild what it knew
@@ -146,9 +156,9 @@ def new_seed() -> int:
 
 
 def abandon_session(store: EventStore, session_id: str, library: dict[str, LoadedScenario], clock: Clock,
-                    reason: str = "not_resumed") -> None:
+                    reason: str = "not_resumed", delivery: "Delivery | None" = None) -> None:
     """Close an interrupted session the participant chose not to resume: its scenario ends as abandoned."""
-    session = PlaySession(store)
+    session = PlaySession(store, delivery)
     session._attach(SessionEngine.replay(store.events(session_id), library, clock))
     session.engine.end_session(reason)
 

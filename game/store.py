@@ -193,6 +193,18 @@ class EventStore:
         if event.type == "session_ended":
             db.execute("UPDATE sessions SET status='ended', ended_utc=? WHERE id=?", (event.utc, event.session))
 
+    def kiosk_id(self, make) -> str:
+        """This machine's kiosk id, made once by `make(db)` and kept with the data."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                found = make(self._db)
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return found
+
     # --- reading -----------------------------------------------------------------
     def events(self, session: str) -> list[Event]:
         rows = self._db.execute(

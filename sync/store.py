@@ -43,11 +43,13 @@ OUTBOX_MIGRATIONS = [
 
 @dataclass(frozen=True)
 class Queued:
-    """A statement to queue: its id, what it is about (for status and exports), and its final bytes."""
+    """A statement to queue: its id, what it is about (for status and exports), and its final bytes.
+    With a reason, it is queued quarantined (it failed our own checks: kept for a facilitator to see)."""
 
     id: str
     kind: str
     body: bytes
+    reason: str | None = None
 
 
 def utc_now() -> str:
@@ -58,8 +60,10 @@ def queue(db: sqlite3.Connection, session: str, statements: Iterable[Queued], ut
     """Inside the caller's transaction. A statement already queued keeps its first bytes (ids are stable,
     so building it again, e.g. on replay, must not change what is sent)."""
     # ON CONFLICT, not OR IGNORE: only a repeated id is skipped; any other broken row fails the transaction.
-    db.executemany("INSERT INTO outbox (id, session, kind, body, queued_utc) VALUES (?, ?, ?, ?, ?) "
-                   "ON CONFLICT (id) DO NOTHING", [(s.id, session, s.kind, s.body, utc) for s in statements])
+    db.executemany("INSERT INTO outbox (id, session, kind, body, queued_utc, state, reason) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                   [(s.id, session, s.kind, s.body, utc, "quarantined" if s.reason else "pending", s.reason)
+                    for s in statements])
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,14 @@ and rule is documented in docs/xapi.md.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Callable, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr,
                       ValidationError, model_validator)
@@ -27,7 +29,7 @@ from game.scenario.rules import AtEnd, Before, Count, Duration, EventMatch, Happ
 # --- identifiers --------------------------------------------------------------------------------------------
 BASE = "https://numplus.ca/xapi/"
 ASSESSMENT_ID = BASE + "assessment"
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE)  # 4fd0f76e-...: see docs/xapi.md for the literal value
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE)  # 631a6513-cde6-52e6-8a1d-9bd9c3bf8a77
 MAX_STATEMENT_BYTES = 16 * 1024  # canonical bytes of one process-data statement (one oversized event travels alone)
 
 
@@ -67,9 +69,6 @@ ACTIVITY_TYPES = {
 ASSESSMENT_DEFINITION = {
     "name": {"fr-CA": "NUM+ : évaluation des compétences numériques",
              "en-CA": "NUM+: digital skills assessment"},
-    "description": {"fr-CA": "Une séance de NUM+ : des mises en situation de travail qui mesurent les compétences "
-                             "numériques (DigComp 2.2).",
-                    "en-CA": "One NUM+ session: workplace scenarios that measure digital competences (DigComp 2.2)."},
     "type": ACTIVITY_TYPES["assessment"],
 }
 
@@ -137,8 +136,7 @@ def _text(locale_map: dict[str, str]) -> dict[str, str]:
 
 def _scenario_activity(scenario: Scenario) -> dict[str, Any]:
     return {"objectType": "Activity", "id": scenario_activity_id(scenario.id),
-            "definition": {"name": _text(scenario.title), "description": _text(scenario.brief),
-                           "type": ACTIVITY_TYPES["scenario"]}}
+            "definition": {"name": _text(scenario.title), "type": ACTIVITY_TYPES["scenario"]}}
 
 
 def _framework(framework_id: str | None):
@@ -150,17 +148,13 @@ def _framework(framework_id: str | None):
 def _area_activity(framework, area_id: str) -> dict[str, Any]:
     area = framework.area(area_id)
     return {"objectType": "Activity", "id": area_activity_id(area_id),
-            "definition": {"name": _text(area.label), "description": _text(area.description),
-                           "type": ACTIVITY_TYPES["area"]}}
+            "definition": {"name": _text(area.label), "type": ACTIVITY_TYPES["area"]}}
 
 
-def _competence_activity(framework, code: str) -> dict[str, Any]:
-    found = next((c for a in framework.areas for c in a.competences if code in c.covers), None)
-    definition: dict[str, Any] = {"type": ACTIVITY_TYPES["competence"]}
-    if found is not None:
-        definition["name"] = _text(found.label)
-        definition["description"] = _text(found.description)
-    return {"objectType": "Activity", "id": competence_activity_id(code), "definition": definition}
+def _reference(activity_id: str) -> dict[str, Any]:
+    """An activity named by its id alone: its definition travels once (docs/xapi.md), not in every statement,
+    to keep a session within what a slow line carries."""
+    return {"objectType": "Activity", "id": activity_id}
 
 
 def _scored_competences(scenario: Scenario) -> list[str]:
@@ -201,8 +195,9 @@ def _statement(sid: str, origin: Origin, session: SessionFacts, verb: str, obj: 
 
 
 def _checked(statement: dict) -> dict:
+    """A validated statement that shares nothing with the others (they reuse activities and contexts)."""
     validate(statement)
-    return statement
+    return copy.deepcopy(statement)
 
 
 def iso_duration(t_ms: int) -> str:
@@ -236,7 +231,8 @@ def scenario_statements(origin: Origin, session: SessionFacts, scenario: Scenari
     fw = _framework(framework)
     codes = _scored_competences(scenario)
     area = _area_of(fw, codes)
-    grouping = ([_area_activity(fw, area)] if area else []) + [_competence_activity(fw, c) for c in codes]
+    grouping = ([_reference(area_activity_id(area))] if area else []) + [_reference(competence_activity_id(c))
+                                                                        for c in codes]
     extra: dict[str, Any] = {"scenario-version": scenario.version}
     scenario_hash = (started or {}).get("payload", {}).get("scenario_hash")
     if scenario_hash:
@@ -248,8 +244,11 @@ def scenario_statements(origin: Origin, session: SessionFacts, scenario: Scenari
 
     sid = session.session_id
     obj = _scenario_activity(scenario)
-    statements = [_statement(statement_id(sid, scenario.id, "attempted"), origin, session, "attempted", obj,
-                             started["utc"] if started else utc, context())]
+    # "attempted" says when it began; what the scenario informs and its exact text go with its end.
+    brief = _context(origin, session, parent=True, revision=str(scenario.version),
+                     extra={"scenario-version": scenario.version})
+    statements = [_statement(statement_id(sid, scenario.id, "attempted"), origin, session, "attempted",
+                             obj, started["utc"] if started else utc, brief)]
     if session.research_consent:
         statements += _process_statements(origin, session, scenario, played, obj, context, max_bytes)
 
@@ -269,7 +268,8 @@ def scenario_statements(origin: Origin, session: SessionFacts, scenario: Scenari
     outcome_result["duration"] = duration
     outcome_result["extensions"] = {
         extension("outcome"): outcome,
-        extension("observables"): {name: o.get("value") for name, o in sorted((result.get("observables") or {}).items())},
+        extension("observables"): {name: o.get("value")
+                                   for name, o in sorted((result.get("observables") or {}).items())},
         extension("competences"): codes,
     }
     end = _statement(statement_id(sid, scenario.id, "ended"), origin, session, "completed", obj, utc, context(),
@@ -404,8 +404,9 @@ def _reduce(event: dict, scenario: Scenario) -> dict[str, Any]:
             payload[name] = mask(payload[name], name)
     if kind == "page_visited" and payload.get("page") is None and "url" in payload:
         payload["url"] = mask(payload["url"], "url")  # a results page: its address holds the search
-    elif kind == "field_changed" and _field_kind(scenario, payload.get("form"), payload.get("field")) not in OPTION_KINDS:
-        payload["value"] = mask(payload.get("value"), "value")
+    elif kind == "field_changed" and "value" in payload:
+        if _field_kind(scenario, payload.get("form"), payload.get("field")) not in OPTION_KINDS:
+            payload["value"] = mask(payload["value"], "value")
     elif kind == "form_submitted" and isinstance(payload.get("values"), dict):
         payload["values"] = _mask_form(scenario, payload.get("form"), payload["values"], "values", mask)
     elif kind == "report_field_set":
@@ -519,7 +520,7 @@ def _check(pattern: re.Pattern, what: str) -> Callable[[str], str]:
 def _timestamp(value: str) -> str:
     _check(_TIMESTAMP, "an ISO 8601 timestamp with a time zone")(value)
     try:
-        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        dt.datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"{value!r} is not a real date and time") from None
     return value
@@ -583,7 +584,7 @@ class _Score(_Strict):
     max: Number | None = None
 
     @model_validator(mode="after")
-    def _in_range(self) -> "_Score":
+    def _in_range(self) -> _Score:
         if self.scaled is not None and not -1 <= self.scaled <= 1:
             raise ValueError(f"scaled {self.scaled} is outside [-1, 1]")
         if self.min is not None and self.max is not None and not self.min < self.max:
@@ -630,7 +631,7 @@ class _Statement(_Strict):
     version: Literal["1.0.0"] | None = None  # the spec: a provider that sets it sets 1.0.0
 
     @model_validator(mode="after")
-    def _object_defined(self) -> "_Statement":
+    def _object_defined(self) -> _Statement:
         if self.object.definition is None or self.object.definition.type is None:
             raise ValueError("the object activity needs a definition with a type")
         return self

@@ -340,9 +340,9 @@ def test_a_multi_event_action_is_one_call_to_the_store(loaded, tmp_path, monkeyp
     calls: list[list[str]] = []
     real = EventStore.append_many
 
-    def spy(self, items):
+    def spy(self, items, statements=None):
         calls.append([event.type for event, _ in items])
-        return real(self, items)
+        return real(self, items, statements)
 
     monkeypatch.setattr(EventStore, "append_many", spy)
     session = PlaySession.new(store, [loaded], participant="TEST-1", locale="fr-CA", clock=ManualClock())

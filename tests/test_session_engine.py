@@ -93,7 +93,7 @@ def test_session_started_payload(sample):
         "payload": {"app_version": APP_VERSION, "log_schema_version": LOG_SCHEMA_VERSION, "locale": "en-CA",
                     "accommodations": {"text_scale": 150, "read_aloud": True, "theme": "high-contrast"},
                     "participant": "P-0001", "scenarios": ["mail.confirm-meeting"], "seed": 42,
-                    "plan": {"mode": "fixed"}},
+                    "plan": {"mode": "fixed"}, "consent": {"research": False}},
     }
     with pytest.raises(SessionError):
         engine.start()

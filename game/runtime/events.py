@@ -18,7 +18,7 @@ LOG_SCHEMA_VERSION = 1
 SESSION_EVENTS: dict[str, dict[str, str | None]] = {
     "session_started": {"app_version": None, "log_schema_version": None, "locale": None,
                         "accommodations": None, "participant": None, "scenarios": None, "seed": None,
-                        "plan": None},
+                        "plan": None, "consent": None},
     "session_resumed": {"after_seq": None},
     "session_ended": {"reason": None},
     "scenario_started": {"index": None, "scenario_hash": None, "apps": None, "chosen": None},

@@ -89,7 +89,8 @@ class SessionError(Exception):
 class SessionEngine:
     def __init__(self, *, scenarios: list[LoadedScenario], clock: Clock, sink: Sink, participant: str,
                  locale: str, session_id: str | None = None, accommodations: Accommodations | None = None,
-                 seed: int = 0, sequencer: Sequencer | None = None, plan: dict[str, Any] | None = None):
+                 seed: int = 0, sequencer: Sequencer | None = None, plan: dict[str, Any] | None = None,
+                 research_consent: bool = False):
         self.session_id = session_id or str(uuid.uuid4())
         self.participant = participant
         self.locale = locale
@@ -99,6 +100,7 @@ class SessionEngine:
         self.accommodations = accommodations or Accommodations()
         self.seed = seed
         self.sequencer = sequencer  # None: the scenarios are played in their order
+        self.research_consent = research_consent  # the participant's answer: may process data serve research?
         # How scenarios are chosen, logged with session_started and read back on resume.
         self.plan = plan or {"mode": "fixed"}
         self._upcoming: tuple[LoadedScenario, dict[str, Any] | None] | None = None
@@ -121,7 +123,7 @@ class SessionEngine:
             "app_version": APP_VERSION, "log_schema_version": LOG_SCHEMA_VERSION, "locale": self.locale,
             "accommodations": self.accommodations.to_dict(), "participant": self.participant,
             "scenarios": [s.id for s in self.scenarios], "seed": self.seed,
-            "plan": self.plan,
+            "plan": self.plan, "consent": {"research": self.research_consent},
         })
 
     @property
@@ -318,7 +320,7 @@ class SessionEngine:
         engine = cls(scenarios=[scenarios[sid] for sid in first["scenarios"]], clock=clock, sink=lambda e: None,
                      participant=first["participant"], locale=first["locale"], session_id=events[0].session,
                      accommodations=Accommodations(**first["accommodations"]), seed=first.get("seed", 0),
-                     plan=first.get("plan"))
+                     plan=first.get("plan"), research_consent=bool((first.get("consent") or {}).get("research")))
         engine.started = True
         engine._replaying = True
         index = 1

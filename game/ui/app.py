@@ -15,6 +15,7 @@ from game.runtime.clock import Clock, SystemClock
 from game.runtime.session import Accommodations, Outcome
 from game.scenario.loader import LoadedScenario
 from game.sessions import PlaySession
+from game.delivery import Delivery
 from game.settings import Settings, load_settings, save_settings
 from game.store import EventStore
 from game.ui.dialog import Dialog, DialogButton, build_dialog
@@ -32,6 +33,22 @@ IDLE_WAIT_MS = 1000  # nothing moves: redraw once a second at most
 TYPING_WAIT_MS = 200  # a text cursor blinks
 FRAME_MS = 16  # a game runs: a frame about every 60th of a second
 POLL_MS = 25  # sleep between looks at the event queue (SDL's own wait spins on some drivers)
+
+
+def start_sync_worker(settings: Settings, database: Path):
+    from sync.store import Outbox
+    from sync.transport import Transport
+    from sync.worker import Sender, SyncWorker, credentials_fingerprint
+
+    def make_sender() -> Sender:
+        transport = Transport(settings.lrs_endpoint, settings.lrs_username, settings.lrs_password,
+                              ca_bundle=settings.lrs_ca_bundle)
+        fingerprint = credentials_fingerprint(settings.lrs_endpoint, settings.lrs_username, settings.lrs_password)
+        return Sender(Outbox(database), transport, fingerprint=fingerprint)
+
+    worker = SyncWorker(make_sender)
+    worker.start()
+    return worker
 
 
 class GameApp:
@@ -63,6 +80,9 @@ class GameApp:
         self._pressed: str | None = None
         self._deferred: list = []
         self._last_ms = clock.now_ms()
+        self.delivery = Delivery.from_settings(settings, store)
+        # Results go to the LRS from a thread of their own; headless play leaves that to `numplus sync`.
+        self.sync_worker = start_sync_worker(settings, store.path) if settings.lrs_endpoint and not headless else None
         self._make_manager()
         if store.moved_aside is not None:
             self.show_notice(self.t("notice.database_moved.title"),
@@ -272,9 +292,15 @@ class GameApp:
         path.parent.mkdir(parents=True, exist_ok=True)
         pygame.image.save(self.screen, str(path))
 
+    def statements_queued(self) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.nudge()
+
     def close(self) -> None:
         if self.recorder is not None:
             self.recorder.save()
+        if self.sync_worker is not None:
+            self.sync_worker.stop()
         pygame.display.quit()
 
 

@@ -73,7 +73,8 @@ class CodeScene(PageScene):
             def fresh() -> None:
                 self.app.dialog = None
                 try:
-                    abandon_session(self.app.store, record.id, self.app.library, self.app.clock)
+                    abandon_session(self.app.store, record.id, self.app.library, self.app.clock,
+                                    delivery=self.app.delivery)
                 except SessionError:
                     pass  # left as it is in the log; a facilitator can still see it
                 start_session(self.app, code)

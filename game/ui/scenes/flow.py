@@ -34,7 +34,8 @@ def start_session(app: "GameApp", participant: str, scenarios: list[LoadedScenar
     assessment = session_assessment(app, plan) if scenarios is None else None
     app.session = PlaySession.new(app.store, scenarios or [], participant=participant, locale=app.locale,
                                   clock=app.clock, accommodations=app.accommodations(), assessment=assessment,
-                                  seed=assessment.sequencer.seed if assessment else 0)
+                                  seed=assessment.sequencer.seed if assessment else 0, delivery=app.delivery,
+                                  on_queued=app.statements_queued)
     app.show(BriefScene(app))
 
 
@@ -45,7 +46,8 @@ def start_single_scenario(app: "GameApp", loaded: LoadedScenario, participant: s
 
 def resume_session(app: "GameApp", record: SessionRecord) -> None:
     app.session = PlaySession.resume(app.store, record.id, app.library, app.clock,
-                                     parameters=app.settings.item_parameters)
+                                     parameters=app.settings.item_parameters, delivery=app.delivery,
+                                     on_queued=app.statements_queued)
     engine = app.session.engine
     app.locale = engine.locale
     if engine.current is not None and engine.current.outcome is None:
