@@ -79,7 +79,10 @@ class Outbox:
         self.path = Path(path)
         self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=FULL")
+        # A sender's marks may be lost in a power cut (WAL with NORMAL survives a crash of the program, not
+        # of the machine): then a statement is resent, which the server takes as harmless. Statements are
+        # queued by the event store's own connection, with FULL: those are never lost.
+        self.db.execute("PRAGMA synchronous=NORMAL")
         found = self.db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='outbox'").fetchone()
         if found is None:  # an old or empty file: the event store migrates it; never guess here
             from game.store import EventStore
@@ -115,12 +118,15 @@ class Outbox:
                    [(utc_now(), i) for i in ids])
 
     def mark_sent(self, ids: list[str]) -> None:
+        """Acknowledged: sent, and the server works, so any backoff or credentials problem is over (one
+        transaction: each costs a flush to disk)."""
         now = utc_now()
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("UPDATE outbox SET state='sent', sent_utc=?, reason=NULL WHERE id=?",
                                 [(now, i) for i in ids])
             self.db.execute("INSERT OR REPLACE INTO sync_state (key, value) VALUES ('last_success', ?)", (now,))
+            self.db.execute("DELETE FROM sync_state WHERE key IN ('failures', 'next_attempt', 'auth_failed')")
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")

@@ -88,8 +88,6 @@ class Sender:
                     break
                 self.outbox.mark_sending([row.id for row in batch])
                 self._send(batch, report)
-                self.outbox.put("failures", None)
-                self.outbox.put("next_attempt", None)
                 if progress is not None:
                     progress(report.sent + report.quarantined, total)
         except _Stop as stop:
@@ -119,7 +117,6 @@ class Sender:
             raise _Stop("network", str(exc), self._back_off(None)) from None
         if answer.status in (200, 204):
             self.outbox.mark_sent(ids)
-            self.outbox.put("auth_failed", None)
             report.sent += len(ids)
         elif answer.status in SPLIT:
             if len(rows) == 1:
