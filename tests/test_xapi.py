@@ -1,8 +1,10 @@
-"""xAPI statements built from real plays: valid, stable, private by default, split under the size limit."""
+"""xAPI statements built from real plays: valid (ours and Ralph's strict model), stable, private by default,
+split under the size limit, and a typical session within what a slow line carries."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 import uuid
@@ -20,6 +22,7 @@ from scoring.measurement import load_bank, measure
 from sync import xapi
 from sync.xapi import (Origin, SessionFacts, StatementError, canonical_bytes, iso_duration, launched,
                        scenario_statements, session_completed, statement_id, validate)
+from tests.lrs_support import validate_with_ralph
 
 ORIGIN = Origin(org_url="https://epn.example.org", kiosk_id="kiosk-07", app_version=APP_VERSION,
                 platform=f"NUM+ {APP_VERSION} / Linux")
@@ -96,6 +99,25 @@ def meeting(play):
     return play("mail.confirm-meeting", walkthrough_of("mail.confirm-meeting"))
 
 
+@pytest.fixture(scope="module")
+def abandoned_meeting(play, tmp_path_factory):
+    """mail.confirm-meeting stopped after the message was opened: the scenario ends as abandoned."""
+    short = tmp_path_factory.mktemp("walkthrough") / "confirm-meeting.walkthrough.yaml"
+    short.write_text("scenario: mail.confirm-meeting\nsteps:\n  - click: brief.start\n"
+                     "  - click: mail.message.meeting\nexpect:\n  outcome: abandoned\n", encoding="utf-8")
+    return play("mail.confirm-meeting", short)
+
+
+def utc_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def seconds(duration: str) -> float:
+    match = re.fullmatch(r"PT(\d+(?:\.\d{1,2})?)S", duration)
+    assert match, duration
+    return float(match.group(1))
+
+
 # --- every statement ----------------------------------------------------------------------------------------
 @pytest.mark.parametrize("research,texts", [(False, False), (True, False), (True, True)])
 def test_every_statement_validates_and_survives_a_json_round_trip(library, meeting, research, texts):
@@ -126,19 +148,19 @@ def test_rebuilding_gives_the_same_ids_and_the_same_bytes(library, meeting):
 
 def test_statement_ids_are_uuid5_in_the_numplus_namespace():
     session = "dd3a0d79-c5e3-4a8c-a947-98e0216788a0"
-    sid = statement_id(session, "mail.confirm-meeting", "attempted")
+    sid = statement_id(session, "mail.confirm-meeting", "ended")
     assert sid == str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "https://numplus.ca/xapi/"),
-                                 json.dumps([session, "mail.confirm-meeting", "attempted"])))
-    assert sid == statement_id(session, "mail.confirm-meeting", "attempted")
-    assert sid != statement_id(session, "mail.confirm-meeting", "ended")
+                                 json.dumps([session, "mail.confirm-meeting", "ended"])))
+    assert sid == statement_id(session, "mail.confirm-meeting", "ended")
+    assert sid != statement_id(session, "mail.confirm-meeting", "events", "1")
     assert statement_id(session, "a", "b") != statement_id(session, "a/b")
 
 
 def test_the_actor_is_a_pseudonymous_account_and_nothing_else(library, meeting):
     code = meeting[0]["payload"]["participant"]
     for statement in build(library, meeting, "mail.confirm-meeting", research=True, texts=True):
-        assert statement["actor"] == {"objectType": "Agent",
-                                      "account": {"homePage": "https://epn.example.org", "name": code}}
+        # objectType "Agent" is xAPI's default for an actor: left out, like "Activity" on activities
+        assert statement["actor"] == {"account": {"homePage": "https://epn.example.org", "name": code}}
 
 
 def test_the_persona_never_travels(library, play):
@@ -152,42 +174,46 @@ def test_the_persona_never_travels(library, play):
 
 
 # --- a scenario ---------------------------------------------------------------------------------------------
-def test_a_completed_scenario_is_attempted_then_completed_with_its_score(library, meeting):
+def test_a_completed_scenario_is_one_completed_statement_with_its_score(library, meeting):
     statements = build(library, meeting, "mail.confirm-meeting")
-    assert verbs(statements) == ["launched", "attempted", "completed", "terminated", "scored"]
+    assert verbs(statements) == ["launched", "completed", "terminated", "scored"]
     started = next(e for e in meeting if e["type"] == "scenario_started")
     ended = next(e for e in meeting if e["type"] == "scenario_ended")
-    attempted, completed = statements[1], statements[2]
-    assert attempted["timestamp"] == started["utc"] and "result" not in attempted
+    completed = statements[1]
+    assert completed["id"] == statement_id(meeting[0]["session"], "mail.confirm-meeting", "ended")
     assert completed["timestamp"] == ended["utc"]
-    assert completed["object"]["id"] == "https://numplus.ca/xapi/scenarios/mail.confirm-meeting"
-    assert completed["object"]["definition"]["name"] == {"fr-CA": "Confirmer une rencontre",
-                                                         "en-CA": "Confirm a meeting"}
+    # the start is the timestamp minus the duration (to the 0.01 s the duration keeps)
+    start = utc_time(completed["timestamp"]) - dt.timedelta(seconds=seconds(completed["result"]["duration"]))
+    assert abs((start - utc_time(started["utc"])).total_seconds()) < 0.01
+    assert completed["object"] == {"id": "https://numplus.ca/xapi/scenarios/mail.confirm-meeting",
+                                   "definition": {"name": {"fr-CA": "Confirmer une rencontre",
+                                                           "en-CA": "Confirm a meeting"},
+                                                  "type": "http://adlnet.gov/expapi/activities/simulation"}}
     result = scenario_result(library["mail.confirm-meeting"].scenario, meeting)
     top = library["mail.confirm-meeting"].scenario.measurement.item_score.max_score
     score = completed["result"]["score"]
     assert score == {"scaled": result["item_score"] / top, "raw": result["item_score"], "min": 0, "max": top}
     assert completed["result"]["success"] is True and completed["result"]["completion"] is True
     extensions = completed["result"]["extensions"]
-    assert extensions[xapi.extension("outcome")] == "completed"
-    assert extensions[xapi.extension("observables")] == {k: v["value"] for k, v in result["observables"].items()}
-    assert extensions[xapi.extension("competences")] == ["2.1", "2.5"]
+    assert extensions == {
+        xapi.extension("outcome"): "completed",
+        xapi.extension("observables"): {k: v["value"] for k, v in result["observables"].items()}}
     context = completed["context"]
-    assert context["revision"] == "1"
-    assert context["contextActivities"]["parent"] == [{"objectType": "Activity",
-                                                       "id": "https://numplus.ca/xapi/assessment"}]
-    assert [a["id"] for a in context["contextActivities"]["grouping"]] == [
-        "https://numplus.ca/xapi/areas/communication-collaboration",
-        "https://numplus.ca/xapi/competences/2.1", "https://numplus.ca/xapi/competences/2.5"]
-    assert context["extensions"][xapi.extension("scenario-version")] == 1
-    assert context["extensions"][xapi.extension("scenario-hash")] == started["payload"]["scenario_hash"]
+    assert "revision" not in context  # the version travels once, in the scenario-version extension
+    assert context["contextActivities"] == {
+        "parent": [{"id": "https://numplus.ca/xapi/assessment"}],
+        "grouping": [{"id": "https://numplus.ca/xapi/areas/communication-collaboration"},  # the competences:
+                     {"id": "https://numplus.ca/xapi/competences/2.1"},  # no result extension repeats them
+                     {"id": "https://numplus.ca/xapi/competences/2.5"}]}
+    assert context["extensions"] == {xapi.extension("kiosk-id"): "kiosk-07",
+                                     xapi.extension("app-version"): APP_VERSION,
+                                     xapi.extension("scenario-version"): 1}  # the hash stays in the event log
 
 
 def test_the_duration_is_the_scenario_time_to_the_hundredth_of_a_second(library, meeting):
     ended = next(e for e in meeting if e["type"] == "scenario_ended")
-    completed = build(library, meeting, "mail.confirm-meeting")[2]
-    match = re.fullmatch(r"PT(\d+(?:\.\d{1,2})?)S", completed["result"]["duration"])
-    assert match and round(float(match.group(1)) * 1000) == ended["t_ms"] // 10 * 10
+    completed = build(library, meeting, "mail.confirm-meeting")[1]
+    assert round(seconds(completed["result"]["duration"]) * 1000) == ended["t_ms"] // 10 * 10
 
 
 @pytest.mark.parametrize("t_ms,text", [(0, "PT0S"), (9, "PT0S"), (1584, "PT1.58S"), (1500, "PT1.5S"),
@@ -214,20 +240,19 @@ def test_a_scenario_without_measurement_has_no_score(library, meeting):
     assert completed["result"]["completion"] is True
 
 
-def test_an_abandoned_scenario_is_attempted_then_abandoned_without_score(library, play, tmp_path_factory):
-    short = tmp_path_factory.mktemp("walkthrough") / "confirm-meeting.walkthrough.yaml"
-    short.write_text("scenario: mail.confirm-meeting\nsteps:\n  - click: brief.start\n"
-                     "  - click: mail.message.meeting\nexpect:\n  outcome: abandoned\n", encoding="utf-8")
-    events = play("mail.confirm-meeting", short)
+def test_an_abandoned_scenario_is_one_attempted_statement_without_score(library, abandoned_meeting):
+    events = abandoned_meeting
     statements = build(library, events, "mail.confirm-meeting", research=True)
-    assert verbs(statements) == ["launched", "attempted", "interacted", "abandoned", "terminated"]
-    abandoned = statements[3]
-    assert abandoned["verb"]["id"] == "https://w3id.org/xapi/adl/verbs/abandoned"
-    assert "score" not in abandoned["result"] and "success" not in abandoned["result"]
-    assert abandoned["result"]["completion"] is False
-    assert abandoned["result"]["extensions"] == {xapi.extension("outcome"): "abandoned"}
+    assert verbs(statements) == ["launched", "interacted", "attempted", "terminated"]
+    attempted = statements[2]
+    assert attempted["verb"] == {"id": "http://adlnet.gov/expapi/verbs/attempted",
+                                 "display": {"fr-CA": "a tenté", "en-CA": "attempted"}}
+    assert attempted["id"] == statement_id(events[0]["session"], "mail.confirm-meeting", "ended")
     ended = next(e for e in events if e["type"] == "scenario_ended")
-    assert abandoned["result"]["duration"] == iso_duration(ended["t_ms"])
+    assert attempted["timestamp"] == ended["utc"]
+    assert attempted["result"] == {"completion": False, "duration": iso_duration(ended["t_ms"]),
+                                   "extensions": {xapi.extension("outcome"): "abandoned"}}
+    assert attempted["context"]["contextActivities"]["parent"] == [{"id": "https://numplus.ca/xapi/assessment"}]
 
 
 def test_statements_need_the_scenario_to_have_ended(library, meeting):
@@ -247,8 +272,8 @@ def test_no_process_data_without_research_consent(library, meeting):
 
 def test_process_data_with_research_consent_holds_every_event_of_the_scenario(library, meeting):
     statements = build(library, meeting, "mail.confirm-meeting", research=True)
-    assert verbs(statements) == ["launched", "attempted", "interacted", "completed", "terminated", "scored"]
-    part = statements[2]
+    assert verbs(statements) == ["launched", "interacted", "completed", "terminated", "scored"]
+    part = statements[1]
     context = part["context"]["extensions"]
     assert context[xapi.extension("part")] == 1 and context[xapi.extension("parts")] == 1
     assert context[xapi.extension("typed-text")] == "reduced"
@@ -258,6 +283,9 @@ def test_process_data_with_research_consent_holds_every_event_of_the_scenario(li
     assert [e["seq"] for e in sent] == [e["seq"] for e in played]
     assert [(e["type"], e["t_ms"], e["utc"]) for e in sent] == [(e["type"], e["t_ms"], e["utc"]) for e in played]
     assert all(set(e) == {"seq", "t_ms", "utc", "type", "payload"} for e in sent)
+    started = next(e for e in meeting if e["type"] == "scenario_started")
+    assert sent[0]["payload"]["scenario_hash"] == started["payload"]["scenario_hash"]  # the hash travels here
+    assert part["timestamp"] == started["utc"]
 
 
 def test_typed_text_is_reduced_to_its_length_and_the_rules_it_met_without_texts_consent(library, meeting):
@@ -372,9 +400,12 @@ def test_an_event_larger_than_the_limit_travels_alone(library, meeting):
 def test_launched(meeting):
     statement = launched(ORIGIN, facts(meeting), meeting[0]["utc"])
     assert statement["verb"]["id"] == "http://adlnet.gov/expapi/verbs/launched"
-    assert statement["object"]["id"] == "https://numplus.ca/xapi/assessment"
-    assert statement["object"]["definition"]["type"] == "http://adlnet.gov/expapi/activities/assessment"
+    assert statement["object"] == {"id": "https://numplus.ca/xapi/assessment",
+                                   "definition": {"name": {"fr-CA": "NUM+ : évaluation des compétences numériques",
+                                                           "en-CA": "NUM+: digital skills assessment"},
+                                                  "type": "http://adlnet.gov/expapi/activities/assessment"}}
     assert statement["timestamp"] == meeting[0]["utc"]
+    assert "contextActivities" not in statement["context"]
     assert statement["id"] == statement_id(meeting[0]["session"], "launched")
 
 
@@ -392,20 +423,100 @@ def test_session_end_states_the_overall_result_and_each_measured_area(library, m
     assert end["object"]["id"] == "https://numplus.ca/xapi/assessment"
     assert end["result"]["completion"] is completion
     assert end["context"]["extensions"][xapi.extension("end-reason")] == reason
-    assert end["result"]["extensions"][xapi.extension("measurement")] == measurement["overall"]
+    overall = end["result"]["extensions"][xapi.extension("measurement")]
+    assert list(overall) == list(measurement["overall"])  # every key, status and fine levels included
+    assert_rounded(overall, measurement["overall"])
     measured = sorted(a for a, r in measurement["areas"].items() if r["status"] == "measured")
     assert measured == ["communication-collaboration"]
     assert [s["object"]["id"] for s in areas] == [f"https://numplus.ca/xapi/areas/{a}" for a in measured]
     area = areas[0]
     assert area["verb"]["id"] == "http://adlnet.gov/expapi/verbs/scored"
+    assert area["object"]["definition"] == {"name": {"fr-CA": "Communication et collaboration",
+                                                     "en-CA": "Communication and collaboration"},
+                                            "type": "http://adlnet.gov/expapi/activities/objective"}
     report = area["result"]["extensions"][xapi.extension("measurement")]
-    assert report == measurement["areas"]["communication-collaboration"]
-    for key in ("theta", "se", "level", "level_probabilities", "between_levels", "proficiency_level",
-                "n_scenarios"):
-        assert key in report
+    assert list(report) == ["theta", "se", "level", "level_probabilities", "between_levels", "proficiency_level",
+                            "n_scenarios"]  # no status (only measured areas have one) nor fine levels
+    full = measurement["areas"]["communication-collaboration"]
+    assert_rounded(report, {k: full[k] for k in report})
     assert area["result"]["extensions"][xapi.extension("framework")] == "digcomp-2.2"
     assert area["result"]["extensions"][xapi.extension("parameters-version")] == measurement["parameters_version"]
     assert area["context"]["contextActivities"]["parent"][0]["id"] == "https://numplus.ca/xapi/assessment"
+
+
+def assert_rounded(sent: dict, report: dict) -> None:
+    """`sent` is `report` with theta, se and the probabilities to 3 decimals, the rest as it is."""
+    assert sent.keys() == report.keys()
+    for key, value in report.items():
+        if isinstance(value, dict):
+            assert sent[key] == {k: round(v, 3) for k, v in value.items()}, key
+        elif isinstance(value, float):
+            assert sent[key] == round(value, 3), key
+        else:
+            assert sent[key] == value and type(sent[key]) is type(value), key
+    for value in [sent.get("theta"), sent.get("se"), *(sent.get("level_probabilities") or {}).values()]:
+        assert value is None or len(repr(value).split(".")[-1]) <= 3
+
+
+# --- a typical session on a slow line ------------------------------------------------------------------------
+# Ten shipped scenarios, each played by its walkthrough: three areas with three, problem solving with one;
+# digital content creation has no scenario, so four areas are measured.
+TYPICAL = ["mail.confirm-meeting", "web.government-form", "files.apply-with-cv",  # communication
+           "web.official-hours", "mail.sort-messages", "files.save-attachment",  # information and data
+           "mail.spot-phishing", "web.privacy-settings", "web.fraud-job-offer",  # safety
+           "qa.two-obvious-bugs"]  # problem solving
+SESSION_BUDGET = 24 * 1024  # bytes of canonical JSON of a session's statements, without process data
+
+
+def typical_session(library, play, *, research: bool) -> list[dict]:
+    """Every statement of one session of the ten TYPICAL plays (the first play's session, participant and
+    locale), ended normally."""
+    plays = {sid: play(sid, walkthrough_of(sid)) for sid in TYPICAL}
+    first = plays[TYPICAL[0]]
+    session = facts(first, research=research)
+    statements = [launched(ORIGIN, session, first[0]["utc"])]
+    scores = {}
+    for sid in TYPICAL:
+        events, scenario = plays[sid], library[sid].scenario
+        result = scenario_result(scenario, events)
+        assert result["outcome"] == "completed", sid
+        scores[sid] = result["item_score"]
+        ended = next(e for e in events if e["type"] == "scenario_ended")
+        statements += scenario_statements(ORIGIN, session, scenario, result, events, ended["utc"])
+    measurement = measure(scores, load_bank(library))
+    return statements + session_completed(ORIGIN, session, measurement, "finished", first[-1]["utc"])
+
+
+def test_a_typical_session_fits_a_slow_line(library, play):
+    statements = typical_session(library, play, research=False)
+    assert verbs(statements) == ["launched"] + ["completed"] * 10 + ["completed"] + ["scored"] * 4
+    assert [s["object"]["id"].rsplit("/", 1)[1] for s in statements[-4:]] == [
+        "communication-collaboration", "information-data-literacy", "problem-solving", "safety"]
+    assert sum(len(canonical_bytes(s)) for s in statements) <= SESSION_BUDGET
+    # with research consent the process data comes on top, never in place of a statement
+    consented = typical_session(library, play, research=True)
+    assert [s for s in consented if not s["verb"]["id"].endswith("/interacted")] == statements
+
+
+# --- Ralph's strict model ---------------------------------------------------------------------------------------
+def test_every_kind_of_statement_passes_ralphs_strict_model(library, meeting, abandoned_meeting, play):
+    reduced = build(library, meeting, "mail.confirm-meeting", research=True)  # launched .. terminated, scored
+    included = build(library, meeting, "mail.confirm-meeting", research=True, texts=True)
+    abandoned = build(library, abandoned_meeting, "mail.confirm-meeting", research=True)
+    bugs = play("qa.two-obvious-bugs", walkthrough_of("qa.two-obvious-bugs"))
+    parts = [s for s in build(library, bugs, "qa.two-obvious-bugs", research=True, texts=True, max_bytes=4096)
+             if s["verb"]["id"].endswith("/interacted")]
+    result = scenario_result(library["mail.confirm-meeting"].scenario, meeting)
+    measurement = measure({"mail.confirm-meeting": result["item_score"]}, load_bank(library))
+    finished = session_completed(ORIGIN, facts(meeting), measurement, "finished", meeting[-1]["utc"])
+    statements = reduced + included[1:2] + abandoned[1:3] + parts + finished
+    assert len(parts) > 1
+    assert verbs(statements) == (["launched", "interacted", "completed", "terminated", "scored"]  # a session
+                                 + ["interacted"]  # typed text included
+                                 + ["interacted", "attempted"]  # abandoned
+                                 + ["interacted"] * len(parts)  # process data in parts
+                                 + ["completed", "scored"])  # the session ended normally
+    assert validate_with_ralph(statements) == [None] * len(statements)
 
 
 # --- validate -----------------------------------------------------------------------------------------------
@@ -469,6 +580,8 @@ BAD = {
     "another unknown top-level key": (_set("comment", "hello"), "comment: unknown key"),
     "unknown context key": (_set("context.instructor", {"objectType": "Agent"}), "unknown key"),
     "version other than 1.0.0": (_set("version", "1.0.3"), "version"),
+    "actor not an agent": (_set("actor.objectType", "Group"), "actor.objectType"),
+    "object not an activity": (_set("object.objectType", "Agent"), "object.objectType"),
     "empty string": (_set("context.platform", ""), "empty or null"),
     "null value": (_set("result.success", None), "empty or null"),
     "empty object": (_set("result.score", {}), "empty or null"),
@@ -480,7 +593,7 @@ BAD = {
 
 @pytest.fixture(scope="module")
 def completed(library, meeting) -> dict:
-    return build(library, meeting, "mail.confirm-meeting")[2]
+    return build(library, meeting, "mail.confirm-meeting")[1]
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -525,3 +638,17 @@ def test_every_id_is_documented():
             "https://numplus.ca/xapi/competences/", str(xapi.NAMESPACE)]
     missing = [i for i in ids if i not in doc]
     assert not missing
+
+
+def test_the_examples_in_the_docs_are_statements_of_todays_shape():
+    doc = (ROOT / "docs" / "xapi.md").read_text(encoding="utf-8")
+    examples = [json.loads(block) for block in re.findall(r"```json\n(\{\n.*?\n\})\n```", doc, re.DOTALL)]
+    assert [verbs([e])[0] for e in examples] == ["launched", "interacted", "completed", "attempted", "completed",
+                                                 "scored"]
+    for example in examples:
+        validate(example)
+        text = json.dumps(example)
+        for gone in ("objectType", "description", "revision", "scenario-hash", "extensions/competences"):
+            assert gone not in text, gone
+    report = examples[-1]["result"]["extensions"][xapi.extension("measurement")]
+    assert tuple(report) == xapi.AREA_REPORT_KEYS
