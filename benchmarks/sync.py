@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout is the JSON
 
 # One scenario of each theme and area, as a facilitator's 10-scenario session would mix them.
 TYPICAL = ["mail.confirm-meeting", "mail.spot-phishing", "mail.sort-messages", "web.official-hours",
