@@ -251,13 +251,22 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _outbox():
+    """The outbox, after the event store has opened (and migrated) the database, or moved an unreadable
+    one aside and started anew, as the game does."""
+    import sqlite3
+
     from game.paths import database_path
-    from game.store import StoreError
+    from game.store import EventStore, StoreError
     from sync.store import Outbox
 
     try:
+        store = EventStore(database_path())
+        store.close()
+        if store.moved_aside is not None:
+            print(f"numplus: the database could not be read; it was moved aside to {store.moved_aside} "
+                  "(nothing deleted) and a new one was started", file=sys.stderr)
         return Outbox(database_path())
-    except (StoreError, OSError) as exc:
+    except (StoreError, OSError, sqlite3.Error) as exc:
         raise CliError(f"cannot open the outbox: {exc}") from None
 
 

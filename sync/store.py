@@ -41,6 +41,10 @@ OUTBOX_MIGRATIONS = [
 ]
 
 
+class OutboxError(Exception):
+    pass
+
+
 @dataclass(frozen=True)
 class Queued:
     """A statement to queue: its id, what it is about (for status and exports), and its final bytes.
@@ -84,10 +88,11 @@ class Outbox:
         # queued by the event store's own connection, with FULL: those are never lost.
         self.db.execute("PRAGMA synchronous=NORMAL")
         found = self.db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='outbox'").fetchone()
-        if found is None:  # an old or empty file: the event store migrates it; never guess here
-            from game.store import EventStore
-
-            EventStore(self.path).close()
+        if found is None:
+            # Open the EventStore first (it migrates, and moves an unreadable file aside). Not from here:
+            # its file checks would release this process's SQLite locks on a database already open.
+            self.db.close()
+            raise OutboxError(f"{self.path}: no outbox table; open the database with EventStore first")
 
     def close(self) -> None:
         self.db.close()
