@@ -63,18 +63,23 @@ def _strata(values: np.ndarray) -> np.ndarray:
     return np.searchsorted(edges, values, side="right")
 
 
-def _binary(x: np.ndarray, focal: np.ndarray, strata: np.ndarray) -> dict:
-    a_sum = e_sum = var_sum = 0.0
-    pr, ps_qr, qs = 0.0, 0.0, 0.0  # Robins-Breslow-Greenland variance terms
-    r_sum = s_sum = 0.0
-    used = 0
+def _matched(focal: np.ndarray, strata: np.ndarray):
+    """Each stratum holding both groups: (its members, reference, focal, their counts, its size)."""
     for s in np.unique(strata):
         here = strata == s
         ref, foc = here & ~focal, here & focal
         n_r, n_f = ref.sum(), foc.sum()
         total = n_r + n_f
-        if n_r == 0 or n_f == 0 or total < 2:
-            continue
+        if n_r and n_f and total >= 2:
+            yield here, ref, foc, n_r, n_f, total
+
+
+def _binary(x: np.ndarray, focal: np.ndarray, strata: np.ndarray) -> dict:
+    a_sum = e_sum = var_sum = 0.0
+    pr, ps_qr, qs = 0.0, 0.0, 0.0  # Robins-Breslow-Greenland variance terms
+    r_sum = s_sum = 0.0
+    used = 0
+    for here, ref, foc, n_r, n_f, total in _matched(focal, strata):
         used += 1
         a, b = x[ref].sum(), n_r - x[ref].sum()  # reference right, wrong
         c, d = x[foc].sum(), n_f - x[foc].sum()  # focal right, wrong
@@ -112,13 +117,7 @@ def _ordinal(x: np.ndarray, focal: np.ndarray, strata: np.ndarray) -> dict:
     smd = 0.0
     n_focal = focal.sum()
     used = 0
-    for s in np.unique(strata):
-        here = strata == s
-        ref, foc = here & ~focal, here & focal
-        n_r, n_f = ref.sum(), foc.sum()
-        total = n_r + n_f
-        if n_r == 0 or n_f == 0 or total < 2:
-            continue
+    for here, ref, foc, n_r, n_f, total in _matched(focal, strata):
         used += 1
         y = x[here]
         f_sum += x[ref].sum()
