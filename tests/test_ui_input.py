@@ -154,7 +154,11 @@ def test_title_language_and_code_screen(tmp_path):
     ui.click("code.entry")
     ui.type("abc-123")
     ui.click("code.continue")
+    assert ui.app.scene.__class__.__name__ == "ConsentScene"  # asked before anything is recorded
+    assert ui.app.session is None
+    ui.click("consent.yes")
     assert ui.app.session is not None and ui.app.session.engine.participant == "ABC-123"
+    assert ui.events()[0]["payload"]["consent"] == {"research": True}
     assert ui.app.scene.__class__.__name__ == "BriefScene"
     ui.close()
 
@@ -165,6 +169,7 @@ def test_restart_offers_to_resume_with_the_same_state(tmp_path):
     first.driver.settle()
     first.type("KIOSK-7")
     first.key("enter")
+    first.click("consent.no")
     first.click("brief.start")
     first.click("mail.message.meeting")
     first.click("mail.reply")
@@ -339,6 +344,7 @@ def test_a_full_session_from_the_title_screen_through_two_scenarios(tmp_path):
     ui.click("title.start")
     ui.type("EPN-42")
     ui.click("code.continue")
+    ui.click("consent.no")
     assert ui.text("brief.step") == "Task 1 of 2"
     ui.click("brief.start")
     ui.click("scenario.done")

@@ -11,6 +11,7 @@ from game.paths import SCENARIOS
 from game.scenario.walkthrough import load_walkthrough, walkthrough_path
 from game.sessions import scenario_library
 from game.ui.scenes.code import CodeScene
+from game.ui.scenes.consent import ConsentScene
 from game.ui.scenes.flow import start_single_scenario
 from game.ui.scenes.title import TitleScene
 from tests.ui_support import Ui, layout_problems
@@ -26,6 +27,9 @@ def test_title_and_code_screens_fit(tmp_path, scale, locale):
     ui.driver.settle()
     assert layout_problems(ui.app) == []
     ui.app.show(CodeScene(ui.app))
+    ui.driver.settle()
+    assert layout_problems(ui.app) == []
+    ui.app.show(ConsentScene(ui.app, "ABC-123"))
     ui.driver.settle()
     assert layout_problems(ui.app) == []
     ui.close()

@@ -22,6 +22,7 @@ def open_session(ui: Ui, code: str = "EPN-7") -> None:
     ui.click("title.start")
     ui.type(code)
     ui.click("code.continue")
+    ui.click("consent.no")
 
 
 def stop_each_scenario(ui: Ui, limit: int = 20) -> list[str]:

@@ -9,9 +9,10 @@ from game.ui.scenes.base import PageScene
 
 
 class ChooseScene(PageScene):
-    def __init__(self, app, participant: str):
+    def __init__(self, app, participant: str, research_consent: bool = False):
         super().__init__(app)
         self.participant = participant
+        self.research_consent = research_consent
         self.picked: list[str] = []
         bank = app.library
         # Only scored scenarios: a session of chosen tasks still measures what it can.
@@ -32,7 +33,7 @@ class ChooseScene(PageScene):
         if not self.picked:
             return
         plan = self.app.settings.assessment.model_copy(update={"scenarios": list(self.picked)})
-        start_session(self.app, self.participant, plan=plan)
+        start_session(self.app, self.participant, plan=plan, research_consent=self.research_consent)
 
     def build_page(self, w) -> None:
         m, locale = w.m, self.app.locale

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pygame
 
 from game.runtime.session import SessionError
+from game.facilitator.codes import is_valid, looks_generated
 from game.sessions import PARTICIPANT_CODE, abandon_session
 from game.ui.dialog import Dialog, DialogButton
 from game.ui.layout import LOGICAL_SIZE
 from game.ui.scenes.base import PageScene
+from game.ui.scenes.consent import ConsentScene
 from game.ui.scenes.flow import resume_session, start_session
 
 
@@ -52,8 +54,8 @@ class CodeScene(PageScene):
     def submit(self) -> None:
         code = (self.field.get() if self.field is not None else self.typed).strip().upper()
         self.typed = code
-        if not PARTICIPANT_CODE.match(code):
-            self.error = self.t("code.invalid")
+        if not PARTICIPANT_CODE.match(code) or (looks_generated(code) and not is_valid(code)):
+            self.error = self.t("code.invalid" if not PARTICIPANT_CODE.match(code) else "code.check_failed")
             self.app.rebuild(preferred="code.entry", keep_focus=False)
             return
         unfinished = self.app.store.unfinished_sessions(code)
@@ -77,11 +79,11 @@ class CodeScene(PageScene):
                                     delivery=self.app.delivery)
                 except SessionError:
                     pass  # left as it is in the log; a facilitator can still see it
-                start_session(self.app, code)
+                self.app.show(ConsentScene(self.app, code))
 
             self.app.show_dialog(Dialog("dialog.resume", self.t("resume.title"),
                                         self.t("resume.text", started=record.started_utc[:16].replace("T", " ")),
                                         [DialogButton("resume.yes", self.t("resume.yes"), resume),
                                          DialogButton("resume.no", self.t("resume.no"), fresh, "#secondary")]))
             return
-        start_session(self.app, code)
+        self.app.show(ConsentScene(self.app, code))

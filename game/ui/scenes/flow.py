@@ -21,7 +21,7 @@ def session_assessment(app: "GameApp", plan: AssessmentPlan | None = None) -> As
 
 
 def start_session(app: "GameApp", participant: str, scenarios: list[LoadedScenario] | None = None, *,
-                  plan: AssessmentPlan | None = None) -> None:
+                  plan: AssessmentPlan | None = None, research_consent: bool = False) -> None:
     """A session of the given scenarios in order, or (by default) of those the assessment plan chooses.
     A "chosen" plan without its scenarios first shows the list to pick them from."""
     from game.ui.scenes.brief import BriefScene
@@ -29,19 +29,20 @@ def start_session(app: "GameApp", participant: str, scenarios: list[LoadedScenar
 
     plan = plan or app.settings.assessment
     if scenarios is None and plan.mode == "chosen" and not plan.scenarios:
-        app.show(ChooseScene(app, participant))
+        app.show(ChooseScene(app, participant, research_consent))
         return
     assessment = session_assessment(app, plan) if scenarios is None else None
     app.session = PlaySession.new(app.store, scenarios or [], participant=participant, locale=app.locale,
                                   clock=app.clock, accommodations=app.accommodations(), assessment=assessment,
                                   seed=assessment.sequencer.seed if assessment else 0, delivery=app.delivery,
-                                  on_queued=app.statements_queued)
+                                  on_queued=app.statements_queued, research_consent=research_consent)
     app.show(BriefScene(app))
 
 
-def start_single_scenario(app: "GameApp", loaded: LoadedScenario, participant: str) -> None:
+def start_single_scenario(app: "GameApp", loaded: LoadedScenario, participant: str,
+                          research_consent: bool = False) -> None:
     app.single_scenario = True
-    start_session(app, participant, [loaded])
+    start_session(app, participant, [loaded], research_consent=research_consent)
 
 
 def resume_session(app: "GameApp", record: SessionRecord) -> None:
