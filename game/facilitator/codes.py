@@ -1,9 +1,10 @@
 """Participant codes: pseudonymous, short, unambiguous characters, and a check character for typos.
 
 A code is 6 random characters and a check character, shown as `ABC-DEFG`. The alphabet leaves out what
-is easily confused when read aloud or copied by hand (0/O, 1/I/L, 5/S, 2/Z, 8/B). The check character is
-Luhn mod N over the alphabet: it catches any single wrong character and any swap of two neighbours.
-No name or email is ever asked or stored with a code.
+is easily confused when read aloud or copied by hand (0/O, 1/I/L, 5/S, 2/Z, 8/B, U/V) and has 23
+characters, a prime: the check makes the weighted sum (weights 1 to 7) a multiple of 23, which catches
+any single wrong character and any swap of two neighbours. No name or email is ever asked or stored with
+a code.
 """
 
 from __future__ import annotations
@@ -11,19 +12,19 @@ from __future__ import annotations
 import re
 import secrets
 
-ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
-N = len(ALPHABET)
+ALPHABET = "ACDEFGHJKMNPQRTWXY34679"
+N = len(ALPHABET)  # 23, prime
 CODE = re.compile(rf"^[{ALPHABET}]{{3}}-[{ALPHABET}]{{4}}$")
 
 
+def _weighted(chars: str) -> int:
+    return sum((i + 1) * ALPHABET.index(c) for i, c in enumerate(chars))
+
+
 def check_character(body: str) -> str:
-    """Luhn mod N: from the right, every other character's value is doubled (digits summed in base N)."""
-    total, factor = 0, 2
-    for char in reversed(body):
-        addend = factor * ALPHABET.index(char)
-        total += addend // N + addend % N
-        factor = 1 if factor == 2 else 2
-    return ALPHABET[(N - total % N) % N]
+    """The character c making _weighted(body + c) a multiple of N (weight of c: len(body) + 1)."""
+    weight = len(body) + 1
+    return ALPHABET[(-_weighted(body) * pow(weight, -1, N)) % N]
 
 
 def is_valid(code: str) -> bool:
