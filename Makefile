@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh Debian machine with Python 3.11:
 #   make play   installs into .venv if needed, then starts the game
-#   make test   installs what tests need (system packages too), then runs the suite
+#   make test   installs what tests need (system packages too), builds the bundle, then runs the suite
+#   make dist   builds the one-folder program dist/numplus/ with PyInstaller (docs/build.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ RALPH_VENV := .venv-ralph
 RALPH_STAMP := $(RALPH_VENV)/.installed-$(RALPH_VERSION)
 APT_PACKAGES := xvfb xauth
 
-.PHONY: play test install install-test install-ralph system-packages clean
+.PHONY: play test dist install install-test install-ralph system-packages clean
 
 # Debian ships venv apart (python3-venv): install it when creating the venv fails.
 $(BIN)/python:
@@ -27,6 +28,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test,research]'
+	touch $@
+
+$(VENV)/.installed-build: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[build]'
 	touch $@
 
 $(RALPH_VENV)/bin/python:
@@ -56,8 +61,20 @@ system-packages:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-test: install-test install-ralph system-packages
+# The bundle: rebuilt when a file it is made from changes. PyInstaller works under build/pyinstaller;
+# dist/ holds the bundle and nothing else.
+DIST_SOURCES := numplus.spec pyproject.toml \
+	$(shell find packaging game scoring sync assets scenarios -type f ! -path '*/__pycache__/*' 2>/dev/null)
+
+dist/numplus/numplus: $(DIST_SOURCES) $(VENV)/.installed-build
+	rm -rf dist
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller numplus.spec
+	touch $@
+
+dist: dist/numplus/numplus
+
+test: install-test install-ralph system-packages dist
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(BIN)/python -m pytest -q
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

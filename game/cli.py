@@ -287,11 +287,11 @@ def _sender(outbox):
     return Sender(outbox, transport, fingerprint=fingerprint)
 
 
-def _progress(done: int, total: int) -> None:
+def _progress(done: int, total: int, doing: str = "sending") -> None:
     width = 30
     filled = width * done // total if total else width
     end = "\n" if done >= total else ""
-    print(f"\rsending {done}/{total} [{'#' * filled}{'.' * (width - filled)}]", end=end, file=sys.stderr,
+    print(f"\r{doing} {done}/{total} [{'#' * filled}{'.' * (width - filled)}]", end=end, file=sys.stderr,
           flush=True)
 
 
@@ -389,6 +389,66 @@ def _import_outbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from game.exports import ExportError, export, since_bound
+    from game.paths import database_path
+    from game.sessions import scenario_library
+    from game.settings import SettingsError, load_settings
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise CliError(f"--out {out}: is a folder; give the file to write")
+    if not out.parent.is_dir():
+        raise CliError(f"--out {out}: no such folder {out.parent}")
+    roots = [Path(p) for p in args.scenarios] if args.scenarios else [SCENARIOS]
+    for root in roots:
+        if not root.exists():
+            raise CliError(f"--scenarios {root}: no such folder")
+    try:
+        since = since_bound(args.since) if args.since is not None else None
+        parameters = None
+        if args.what == "results":
+            try:
+                parameters = load_settings().item_parameters
+            except SettingsError as exc:
+                raise CliError(str(exc)) from None
+        shown = -1
+
+        def progress(done: int, total: int) -> None:  # redrawn when the percentage moves, not every session
+            nonlocal shown
+            percent = 100 * done // total if total else 100
+            if percent != shown or done == total:
+                shown = percent
+                _progress(done, total, "exporting")
+
+        report = export(Path(args.database) if args.database else database_path(), args.what, args.format, out,
+                        since=since, include_tests=args.include_tests,
+                        library=scenario_library(roots) if args.what == "results" else None,
+                        parameters=parameters, progress=progress)
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"--out {out}: cannot write ({exc.strerror or exc})") from None
+    for warning in report.warnings:
+        print(f"numplus: warning: {warning}", file=sys.stderr)
+    if report.left_out_without_consent:
+        print(f"numplus: {report.left_out_without_consent} session(s) without research consent left out "
+              "(they are in --what results only)", file=sys.stderr)
+    print(f"wrote {report.rows} rows ({report.sessions} sessions) to {out}")
+    return 0
+
+
+def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Bad arguments as one line (`numplus: error: ...`) and exit 2, without the usage block."""
+    def error(message: str):
+        print(f"numplus: error: {parser.prog.removeprefix('numplus ')}: {message} (see {parser.prog} --help)",
+              file=sys.stderr)
+        raise SystemExit(2)
+
+    parser.error = error  # type: ignore[method-assign]
+    return parser
+
+
 def _play(args: argparse.Namespace) -> int:
     from game.sessions import PARTICIPANT_CODE
 
@@ -407,11 +467,15 @@ def _play(args: argparse.Namespace) -> int:
 
         return run_headless(scenario_ref=args.scenario, actions=Path(args.actions), out=Path(args.out),
                             locale=args.lang, keyboard_only=args.keyboard_only, screenshots=args.screenshots,
-                            participant=args.participant, text_scale=args.text_scale)
+                            participant=args.participant, text_scale=args.text_scale,
+                            research_consent=args.consent == "yes", kiosk=args.kiosk)
+    if args.kiosk and args.scenario:
+        raise CliError("--kiosk plays sessions from the title screen; leave out --scenario")
     from game.ui.app import run_window
 
     return run_window(scenario_ref=args.scenario, locale=args.lang, record=Path(args.record) if args.record else None,
-                      participant=args.participant, text_scale=args.text_scale)
+                      participant=args.participant, text_scale=args.text_scale, kiosk=args.kiosk,
+                      research_consent=args.consent == "yes")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -430,6 +494,10 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--participant", metavar="CODE", help="participant code (default: a generated test code)")
     play.add_argument("--text-scale", type=int, choices=[100, 150, 200], help="text size in percent")
     play.add_argument("--record", metavar="FILE", help="write a walkthrough of what you do, by element id")
+    play.add_argument("--kiosk", action="store_true",
+                      help="full screen; closing, Alt+F4 and Escape do not quit; the facilitator PIN does")
+    play.add_argument("--consent", choices=["yes", "no"], default="no",
+                      help="research consent recorded for a headless or preview session (default: no)")
     play.set_defaults(run=_play)
 
     validate = sub.add_parser("validate", help="check scenario and walkthrough files, report path:line:col")
@@ -472,6 +540,23 @@ def build_parser() -> argparse.ArgumentParser:
     import_outbox = sub.add_parser("import-outbox", help="queue statements from a file made by export-outbox")
     import_outbox.add_argument("file", metavar="FILE")
     import_outbox.set_defaults(run=_import_outbox)
+    from game.exports import FORMATS, TABLES
+
+    export = _one_line_errors(sub.add_parser(
+        "export", help="research tables (events, observables or area results) as CSV or JSON Lines, one row each"))
+    export.add_argument("--what", required=True, choices=TABLES,
+                        help="events: one row per event; observables: one per observable per played scenario; "
+                             "results: one per area (and overall) per session")
+    export.add_argument("--format", required=True, choices=FORMATS, help="CSV with a header, or JSON Lines")
+    export.add_argument("--out", required=True, metavar="FILE", help="file to write (replaced if it exists)")
+    export.add_argument("--since", metavar="DATE", help="sessions started on or after this date or date and time "
+                                                        "(ISO 8601, UTC unless an offset is given)")
+    export.add_argument("--include-tests", action="store_true",
+                        help="keep TEST- sessions (author previews, headless checks), left out by default")
+    export.add_argument("--database", metavar="FILE", help="a NUM+ database (default: the one in the data dir)")
+    export.add_argument("--scenarios", action="append", metavar="DIR",
+                        help="where scenarios are, for the item banks of results (default: bundled)")
+    export.set_defaults(run=_export)
     return parser
 
 

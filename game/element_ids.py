@@ -14,7 +14,8 @@ from game.settings import TEXT_SCALES
 
 SCREEN_IDS = {
     "title.start", "code.entry", "code.continue", "code.back", "resume.yes", "resume.no",
-    "brief.start", "end.next", "summary.finish",
+    "brief.start", "end.next", "summary.finish", "consent.yes", "consent.no", "idle.stay",
+    "title.facilitator", "pin.entry", "pin.confirm", "pin.ok", "pin.back",
     *(f"title.lang.{tag}" for tag in supported_locales()),
     *(f"title.scale.{n}" for n in TEXT_SCALES),
 }

@@ -178,3 +178,19 @@ def scenario_library(roots: list[Path]) -> dict[str, LoadedScenario]:
 def session_measurement(store: EventStore, session_id: str, bank: ItemBank) -> dict[str, Any]:
     """What a session measured so far: `measure` over the item scores recorded with its results."""
     return measure({sid: r["item_score"] for sid, r in store.results(session_id).items()}, bank)
+
+
+def stored_session_bank(store: EventStore, session_id: str, library: dict[str, LoadedScenario],
+                        parameters: str | None = None) -> ItemBank:
+    """The bank a stored session measures with, from its logged plan: its framework, its scenarios still in
+    the library, and calibrated parameters when its plan used them (provisional ones if that file is broken)."""
+    started = store.session_started(session_id)
+    payload = started.payload if started is not None else {}
+    plan = payload.get("plan") or {}
+    scenarios = {sid: library[sid] for sid in payload.get("scenarios", []) if sid in library}
+    framework = plan.get("framework", DEFAULT_FRAMEWORK)
+    calibrated = parameters if "parameters_version" in plan else None
+    try:
+        return load_bank(scenarios, framework, calibrated)
+    except ParametersError:
+        return load_bank(scenarios, framework, None)

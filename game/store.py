@@ -51,6 +51,23 @@ MIGRATIONS: list[str] = [
     ALTER TABLE results ADD COLUMN item_score INTEGER;
     """,
     *OUTBOX_MIGRATIONS,
+    # What a facilitator did to sessions: carried away (export-outbox), and erasures (logged without the
+    # participant code: Law 25 asks that the erasure be provable, not that the person stay known).
+    """
+    CREATE TABLE carried (
+        session TEXT NOT NULL,
+        utc TEXT NOT NULL,
+        PRIMARY KEY (session)
+    );
+    CREATE TABLE erasures (
+        utc TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        sessions INTEGER NOT NULL,
+        events INTEGER NOT NULL,
+        statements_voided INTEGER NOT NULL,
+        statements_dropped INTEGER NOT NULL
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -205,6 +222,47 @@ class EventStore:
                 raise
         return found
 
+    def erase(self, sessions: list[str], reason: str, voiding: list[Queued], utc: str) -> dict[str, int]:
+        """Delete sessions from this machine (events, results, their statements) and queue the voiding
+        statements of what was already sent, in one transaction; the erasure is logged with counts only."""
+        marks = ",".join("?" * len(sessions))
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                events = db.execute(f"DELETE FROM events WHERE session IN ({marks})", sessions).rowcount
+                db.execute(f"DELETE FROM results WHERE session IN ({marks})", sessions)
+                dropped = db.execute(f"DELETE FROM outbox WHERE session IN ({marks}) AND state != 'sent'",
+                                     sessions).rowcount
+                db.execute(f"DELETE FROM outbox WHERE session IN ({marks})", sessions)
+                db.execute(f"DELETE FROM carried WHERE session IN ({marks})", sessions)
+                removed = db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", sessions).rowcount
+                queue(db, "erasure", voiding, utc)
+                db.execute("INSERT INTO erasures (utc, reason, sessions, events, statements_voided, "
+                           "statements_dropped) VALUES (?, ?, ?, ?, ?, ?)",
+                           (utc, reason, removed, events, len(voiding), dropped))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        return {"sessions": removed, "events": events, "statements_voided": len(voiding),
+                "statements_dropped": dropped}
+
+    def sent_statements(self, sessions: list[str]) -> list[str]:
+        marks = ",".join("?" * len(sessions))
+        return [r[0] for r in self._db.execute(
+            f"SELECT id FROM outbox WHERE session IN ({marks}) AND state='sent' ORDER BY rowid", sessions)]
+
+    def delivery(self) -> dict[str, dict[str, int]]:
+        """Per session, how many of its statements are in each outbox state."""
+        found: dict[str, dict[str, int]] = {}
+        for session, state, count in self._db.execute("SELECT session, state, COUNT(*) FROM outbox GROUP BY 1, 2"):
+            found.setdefault(session, {})[state] = count
+        return found
+
+    def carried_sessions(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT session FROM carried")}
+
     # --- reading -----------------------------------------------------------------
     def events(self, session: str) -> list[Event]:
         rows = self._db.execute(
@@ -212,6 +270,13 @@ class EventStore:
             "WHERE session=? ORDER BY seq", (session,)).fetchall()
         return [Event(seq=r[0], session=r[1], scenario=r[2], scenario_version=r[3], t_ms=r[4], utc=r[5],
                       type=r[6], payload=json.loads(r[7])) for r in rows]
+
+    def session_started(self, session: str) -> Event | None:
+        """The first event of a session: who, in which language, and how its scenarios are chosen."""
+        row = self._db.execute("SELECT seq, session, scenario, scenario_version, t_ms, utc, type, payload FROM events "
+                               "WHERE session=? AND type='session_started'", (session,)).fetchone()
+        return None if row is None else Event(seq=row[0], session=row[1], scenario=row[2], scenario_version=row[3],
+                                              t_ms=row[4], utc=row[5], type=row[6], payload=json.loads(row[7]))
 
     def sessions(self, status: str | None = None) -> list[SessionRecord]:
         query = ("SELECT s.id, s.participant, s.locale, s.started_utc, s.status, "

@@ -8,13 +8,13 @@ have 7 cuts, strictly increasing and inside the measurement grid (an area may ca
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from game.paths import bundled_dir
 from game.scenario.texts import LocaleText
 
-FRAMEWORKS = Path(__file__).resolve().parent / "frameworks"
+FRAMEWORKS = bundled_dir("scoring", "frameworks")  # package data, read with importlib.resources
 DEFAULT_FRAMEWORK = "digcomp-2.2"
 GRID_LIMIT = 4.0  # the measurement grid spans [-4, 4]; cut scores must fall inside it
 

@@ -38,6 +38,7 @@ def export_outbox(outbox: Outbox, path: Path, kiosk_id: str) -> int:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+    outbox.mark_carried(sorted({session for _, session, _, _ in rows}))
     return len(rows)
 
 

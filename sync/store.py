@@ -178,6 +178,12 @@ class Outbox:
                                "ORDER BY rowid").fetchall()
         return [(r[0], r[1], r[2], bytes(r[3])) for r in rows]
 
+    def mark_carried(self, sessions: list[str]) -> None:
+        """Sessions whose statements left on a USB key: a facilitator may then delete them here."""
+        now = utc_now()
+        self._many("INSERT INTO carried (session, utc) VALUES (?, ?) ON CONFLICT (session) DO UPDATE SET utc=?",
+                   [(s, now, now) for s in sessions])
+
     def import_rows(self, rows: list[tuple[str, str, str, bytes]]) -> int:
         """Queue statements brought from another machine; ids already here are left alone. How many were new."""
         now = utc_now()

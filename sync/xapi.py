@@ -58,6 +58,7 @@ VERBS: dict[str, dict[str, Any]] = {
     "interacted": {"id": ADL + "verbs/interacted", "display": {"fr-CA": "a interagi avec", "en-CA": "interacted with"}},
     "completed": {"id": ADL + "verbs/completed", "display": {"fr-CA": "a terminé", "en-CA": "completed"}},
     "terminated": {"id": ADL + "verbs/terminated", "display": {"fr-CA": "a mis fin à", "en-CA": "terminated"}},
+    "voided": {"id": ADL + "verbs/voided", "display": {"fr-CA": "a annulé", "en-CA": "voided"}},
     "scored": {"id": ADL + "verbs/scored", "display": {"fr-CA": "a obtenu un résultat en", "en-CA": "scored in"}},
 }
 ACTIVITY_TYPES = {
@@ -583,6 +584,11 @@ class _Activity(_Strict):
     definition: _Definition | None = None
 
 
+class _StatementRef(_Strict):
+    objectType: Literal["StatementRef"]
+    id: UUIDStr
+
+
 class _Score(_Strict):
     scaled: Number | None = None
     raw: Number | None = None
@@ -638,8 +644,26 @@ class _Statement(_Strict):
 
     @model_validator(mode="after")
     def _object_defined(self) -> _Statement:
+        if self.verb.id == VERBS["voided"]["id"]:
+            raise ValueError("a voiding statement's object is a StatementRef")
         if self.object.definition is None or self.object.definition.type is None:
             raise ValueError("the object activity needs a definition with a type")
+        return self
+
+
+class _Voiding(_Strict):
+    """Voids one statement NUM+ sent: the xAPI way to take it back (the LRS keeps it, marked void)."""
+
+    id: UUIDStr
+    actor: _Agent
+    verb: _Verb
+    object: _StatementRef
+    timestamp: Annotated[StrictStr, AfterValidator(_timestamp)]
+
+    @model_validator(mode="after")
+    def _voided(self) -> _Voiding:
+        if self.verb.id != VERBS["voided"]["id"]:
+            raise ValueError("a statement about a StatementRef must use the voided verb")
         return self
 
 
@@ -670,8 +694,10 @@ def validate(statement: dict) -> None:
     empty = _empty(statement, "")
     if empty:
         raise StatementError(f"statement {label}: {empty}: empty or null value")
+    object_ = statement.get("object")
+    model = _Voiding if isinstance(object_, dict) and object_.get("objectType") == "StatementRef" else _Statement
     try:
-        _Statement.model_validate(statement)
+        model.model_validate(statement)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "statement"
@@ -685,3 +711,13 @@ def validate(statement: dict) -> None:
         canonical_bytes(statement)
     except (TypeError, ValueError) as exc:
         raise StatementError(f"statement {label}: not JSON: {exc}") from None
+
+
+def voiding(origin: Origin, voided_id: str, utc: str) -> dict:
+    """A statement voiding one NUM+ sent (a participant's data erased on request, Law 25). Its actor is the
+    kiosk, by its id, under the organisation: never the participant."""
+    statement = {"id": statement_id("voiding", voided_id),
+                 "actor": {"account": {"homePage": origin.org_url, "name": origin.kiosk_id.upper()}},
+                 "verb": _verb("voided"), "object": {"objectType": "StatementRef", "id": voided_id},
+                 "timestamp": utc}
+    return _checked(statement)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from game.runtime.session import Accommodations, Outcome
 from game.scenario.loader import LoadedScenario
 from game.sessions import PlaySession
 from game.delivery import Delivery
+from game.ui.idle import IdleWatch
 from game.settings import Settings, load_settings, save_settings
 from game.store import EventStore
 from game.ui.dialog import Dialog, DialogButton, build_dialog
@@ -31,6 +34,8 @@ warnings.filterwarnings("ignore", message="no fast renderer available")
 
 IDLE_WAIT_MS = 1000  # nothing moves: redraw once a second at most
 TYPING_WAIT_MS = 200  # a text cursor blinks
+# What counts as someone at the kiosk.
+INPUT_EVENTS = {pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN, pygame.MOUSEWHEEL, pygame.TEXTINPUT, pygame.MOUSEMOTION}
 FRAME_MS = 16  # a game runs: a frame about every 60th of a second
 POLL_MS = 25  # sleep between looks at the event queue (SDL's own wait spins on some drivers)
 
@@ -53,11 +58,12 @@ def start_sync_worker(settings: Settings, database: Path):
 
 class GameApp:
     def __init__(self, *, store: EventStore, library: dict[str, LoadedScenario], settings: Settings,
-                 clock: Clock, headless: bool = False, recorder=None, single_scenario: bool = False):
+                 clock: Clock, headless: bool = False, recorder=None, single_scenario: bool = False,
+                 kiosk: bool = False):
         pygame.display.init()
         pygame.font.init()
         # Headless has no window to scale to; a real window scales the logical 1280x720 canvas.
-        flags = 0 if headless else pygame.SCALED | pygame.RESIZABLE
+        flags = 0 if headless else pygame.SCALED | (pygame.FULLSCREEN if kiosk else pygame.RESIZABLE)
         self.screen = pygame.display.set_mode(LOGICAL_SIZE, flags)
         pygame.display.set_caption("NUM+")
         pygame.key.set_repeat(0)
@@ -68,6 +74,10 @@ class GameApp:
         self.headless = headless
         self.recorder = recorder
         self.single_scenario = single_scenario  # author preview and headless play: quit after the summary
+        # A kiosk: the window cannot be closed, and a participant who walks away is not left on screen.
+        self.kiosk = kiosk
+        self.idle = IdleWatch(settings.idle_timeout_minutes * 60_000, clock.now_ms()) if kiosk else None
+        self._dialog_before_idle: Dialog | None = None
         self.locale = settings.locale
         self.text_scale = settings.text_scale
         self.tree = ElementTree()
@@ -199,8 +209,11 @@ class GameApp:
     # --- the loop ------------------------------------------------------------------------
     def handle(self, event: pygame.event.Event) -> None:
         if event.type == pygame.QUIT:
-            self.running = False
+            if not self.kiosk:  # a kiosk is left through the facilitator menu, with the PIN
+                self.running = False
             return
+        if self.idle is not None and event.type in INPUT_EVENTS:
+            self.idle.touch(self.clock.now_ms())
         if hasattr(event, "pos"):
             self.pointer = event.pos
         if self.recorder is not None:
@@ -252,6 +265,7 @@ class GameApp:
             self.handle(event)
             if not self.running:
                 return
+        self._watch_idle(now)
         if self.scene is not None and self.running:
             self.scene.update(now)
         while self._deferred:
@@ -278,6 +292,10 @@ class GameApp:
     def run(self) -> None:
         """Event-driven: sleep until something happens, so an idle kiosk keeps no core busy."""
         self.draw()
+        if os.environ.get("NUMPLUS_EXIT_AFTER_FIRST_FRAME"):  # start-up time (benchmarks/bundle.py)
+            if sys.stdout is not None:  # a windowed Windows build has no stdout
+                print("numplus: first frame drawn", flush=True)
+            return
         quiet_since = self.clock.now_ms()
         while self.running:
             events = pygame.event.get()
@@ -292,6 +310,44 @@ class GameApp:
         path.parent.mkdir(parents=True, exist_ok=True)
         pygame.image.save(self.screen, str(path))
 
+    # --- the kiosk's idle watch -----------------------------------------------------------
+    def _watch_idle(self, now: int) -> None:
+        if self.idle is None or self.session is None or self.session.engine.ended:
+            return
+        left = self.idle.seconds_left(now)
+        showing = self.dialog is not None and self.dialog.id == "dialog.idle"
+        if left is None:
+            if showing:
+                self.dialog, self._dialog_before_idle = self._dialog_before_idle, None
+                self.rebuild(keep_focus=False)
+            return
+        if left == 0:
+            self.leave_idle_session()
+            return
+        text = self.t("idle.text", seconds=left)
+        if not showing:
+            self._dialog_before_idle = self.dialog
+        if not showing or self.dialog.text != text:
+            self.dialog = Dialog("dialog.idle", self.t("idle.title"), text,
+                                 [DialogButton("idle.stay", self.t("idle.stay"), self._still_here)], escape="idle.stay")
+            self.rebuild(keep_focus=False)
+
+    def _still_here(self) -> None:
+        self.idle.touch(self.clock.now_ms())
+        self._watch_idle(self.clock.now_ms())
+
+    def quit_kiosk(self) -> None:
+        """From the facilitator menu only (the PIN was given): the one way out of a kiosk."""
+        self.running = False
+
+    def leave_idle_session(self) -> None:
+        """Everything is already saved: back to the title, for the participant to resume with their code."""
+        from game.ui.scenes.title import TitleScene
+
+        self.dialog = self._dialog_before_idle = None
+        self.session = None
+        self.show(TitleScene(self))
+
     def statements_queued(self) -> None:
         if self.sync_worker is not None:
             self.sync_worker.nudge()
@@ -305,7 +361,7 @@ class GameApp:
 
 
 def run_window(*, scenario_ref: str | None, locale: str | None, record: Path | None, participant: str | None,
-               text_scale: int | None) -> int:
+               text_scale: int | None, kiosk: bool = False, research_consent: bool = False) -> int:
     """`numplus play`: the full game, or straight on one scenario for authors (--scenario)."""
     from game.cli import CliError
     from game.scenario.loader import ScenarioError, find_scenario
@@ -313,6 +369,7 @@ def run_window(*, scenario_ref: str | None, locale: str | None, record: Path | N
     from game.settings import SettingsError
     from game.ui.recorder import Recorder
     from game.ui.scenes.flow import start_single_scenario
+    from game.ui.scenes.pin import PinScene, facilitator_pin
     from game.ui.scenes.title import TitleScene
 
     try:
@@ -334,13 +391,15 @@ def run_window(*, scenario_ref: str | None, locale: str | None, record: Path | N
     recorder = Recorder(record, single.id if single else None) if record else None
     try:
         app = GameApp(store=store, library=library, settings=settings, clock=SystemClock(), recorder=recorder,
-                      single_scenario=single is not None)
+                      single_scenario=single is not None, kiosk=kiosk)
     except pygame.error as exc:
         store.close()
         raise CliError(f"cannot open the game window ({exc}); without a screen, use --headless") from None
     try:
         if single is not None:
-            start_single_scenario(app, single, participant or test_participant_code())
+            start_single_scenario(app, single, participant or test_participant_code(), research_consent)
+        elif kiosk and not facilitator_pin(app).is_set:  # first run: the facilitator chooses the PIN
+            app.show(PinScene(app, then=lambda: app.show(TitleScene(app))))
         else:
             app.show(TitleScene(app))
         app.run()

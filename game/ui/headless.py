@@ -45,7 +45,7 @@ class Driver:
             self.frame()
 
     # --- steps ---------------------------------------------------------------------------
-    def run(self, walkthrough: Walkthrough, locale: str) -> None:
+    def run(self, walkthrough: Walkthrough, locale: str, on_step=None) -> None:
         self.settle()
         self.snap("start")
         for number, step in enumerate(walkthrough.steps, 1):
@@ -55,6 +55,8 @@ class Driver:
                 self.step(step, locale)
             except DriverError as exc:
                 raise DriverError(f"step {number}: {exc}") from None
+            if on_step is not None:
+                on_step()
             self.snap(f"step-{number:03d}")
 
     def step(self, step, locale: str) -> None:
@@ -158,8 +160,11 @@ class Driver:
 
 
 def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | None, keyboard_only: bool,
-                 screenshots: bool, participant: str | None, text_scale: int | None) -> int:
-    """`numplus play --headless`: play a walkthrough in the real UI without a window."""
+                 screenshots: bool, participant: str | None, text_scale: int | None,
+                 research_consent: bool = False, kiosk: bool = False) -> int:
+    """`numplus play --headless`: play a walkthrough in the real UI without a window. The session starts
+    on the scenario (consent as given), or with `kiosk` at the title screen, as a participant would: then
+    the walkthrough goes through the code and consent screens (and the PIN's, on a first run)."""
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ["SDL_AUDIODRIVER"] = "dummy"
     from game.cli import CliError
@@ -172,6 +177,9 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
     from game.store import EventStore
     from game.ui.app import GameApp
     from game.ui.scenes.flow import start_single_scenario
+    from game.ui.scenes.pin import PinScene, facilitator_pin
+    from game.ui.scenes.title import TitleScene
+    from scoring.adaptive import AssessmentPlan
     from scoring.evidence import scenario_result
 
     if not actions.is_file():
@@ -191,22 +199,34 @@ def run_headless(*, scenario_ref: str, actions: Path, out: Path, locale: str | N
     out.mkdir(parents=True, exist_ok=True)
     store = EventStore(database_path())
     clock = ManualClock(start_utc=datetime.now(timezone.utc))
+    if kiosk:  # the kiosk's session plays this one scenario
+        settings.assessment = AssessmentPlan(mode="fixed", scenarios=[loaded.id], min_scenarios=1)
     app = GameApp(store=store, library={loaded.id: loaded}, settings=settings, clock=clock, headless=True,
-                  single_scenario=True)
+                  single_scenario=True, kiosk=kiosk)
     driver = Driver(app, clock, keyboard_only=keyboard_only, screenshots=out if screenshots else None)
     failure = None
-    start_single_scenario(app, loaded, participant or test_participant_code())
-    engine = app.session.engine
-    session_id = engine.session_id
+    if kiosk:
+        title = lambda: app.show(TitleScene(app))  # noqa: E731
+        app.show(title() if facilitator_pin(app).is_set else PinScene(app, then=title))
+    else:
+        start_single_scenario(app, loaded, participant or test_participant_code(), research_consent)
+    sessions: list = []  # the walkthrough's session, whenever it starts
     try:
-        driver.run(walkthrough, settings.locale)
+        driver.run(walkthrough, settings.locale, on_step=lambda: app.session and sessions.append(app.session))
         driver.snap("end")
     except DriverError as exc:
         failure = str(exc)
     finally:
-        if not engine.ended:
-            engine.end_session("walkthrough_finished")
+        if app.session is not None:
+            sessions.append(app.session)
+        if sessions and not sessions[-1].engine.ended:
+            sessions[-1].engine.end_session("walkthrough_finished")
         app.close()
+    if not sessions:
+        store.close()
+        print("numplus: error: the walkthrough never started a session", file=sys.stderr)
+        return 1
+    session_id = sessions[-1].engine.session_id
     store.export_jsonl(session_id, out / "events.jsonl")
     events = [e.to_dict() for e in store.events(session_id)]
     store.close()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import pygame
 
+from game.delivery import session_bank
+from game.sessions import stored_session_bank
 from game.ui.layout import LOGICAL_SIZE
 from game.ui.scenes.base import PageScene
 from game.ui.scenes.flow import after_scenario, finish_session
-from scoring.measurement import load_bank, measure
-from scoring.measurement.parameters import ParametersError
+from scoring.measurement import measure
 
 
 class EndScene(PageScene):
@@ -28,11 +31,18 @@ class EndScene(PageScene):
 
 
 class SummaryScene(PageScene):
+    """The end of the participant's own session, or (with `session_id` and `back`) a stored session's result
+    shown to the facilitator."""
+
     initial_focus = "summary.finish"
 
+    def __init__(self, app, session_id: str | None = None, back: Callable[[], None] | None = None):
+        super().__init__(app)
+        self.session_id = session_id or app.session.engine.session_id
+        self.back = back
+
     def build_page(self, w) -> None:
-        engine = self.app.session.engine
-        results = self.app.store.results(engine.session_id)
+        results = self.app.store.results(self.session_id)
         m = w.m
         width = LOGICAL_SIZE[0] - 2 * m.px(60)
         x, y = m.px(60), m.px(40)
@@ -44,19 +54,16 @@ class SummaryScene(PageScene):
                           outcome=self.t("outcome." + result["outcome"]))
             y = w.label(f"summary.scenario.{i}", line, x, y, width).rect.bottom + m.pad
         y += 2 * m.gap
-        label = self.t("summary.finish")
+        label = self.t("back" if self.back else "summary.finish")
         w.button("summary.finish", label, pygame.Rect(x, y, max(m.button_w(label), m.px(220)), m.button_h),
-                 lambda: finish_session(self.app))
+                 self.back or (lambda: finish_session(self.app)))
 
     def _bank(self):
-        sequencer = self.app.session.engine.sequencer
-        if sequencer is not None:
-            return sequencer.bank
-        settings = self.app.settings
-        try:
-            return load_bank(self.app.library, settings.framework, settings.item_parameters)
-        except ParametersError:
-            return load_bank(self.app.library, settings.framework, None)
+        session = self.app.session
+        if session is not None and session.engine.session_id == self.session_id:
+            return session_bank(session.engine)
+        return stored_session_bank(self.app.store, self.session_id, self.app.library,
+                                   self.app.settings.item_parameters)
 
     def _measured(self, w, x: int, y: int, width: int, results: dict) -> int:
         """Each area measured, its level and how sure we are, then what was not measured."""

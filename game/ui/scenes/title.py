@@ -30,8 +30,22 @@ class TitleScene(PageScene):
                         self.app.set_text_scale)
         y += 3 * m.gap
         start = self.t("title.start")
-        w.button("title.start", start, pygame.Rect(x, y, max(m.button_w(start), m.px(220)), m.button_h),
+        start_w = max(m.button_w(start), m.px(220))
+        w.button("title.start", start, pygame.Rect(x, y, start_w, m.button_h),
                  lambda: self.app.show(CodeScene(self.app)))
+        facilitator = self.t("title.facilitator")
+        fx = x + start_w + 2 * m.gap
+        if fx + m.button_w(facilitator) > x + width:  # 200 % text: below, not beside
+            fx, y = x, y + m.button_h + m.gap
+        w.button("title.facilitator", facilitator, pygame.Rect(fx, y, m.button_w(facilitator), m.button_h),
+                 self.open_facilitator_menu, style="#secondary")
+
+    def open_facilitator_menu(self) -> None:
+        from game.ui.scenes.facilitator import FacilitatorScene
+        from game.ui.scenes.pin import PinScene
+
+        self.app.show(PinScene(self.app, then=lambda: self.app.show(FacilitatorScene(self.app)),
+                               back=lambda: self.app.show(TitleScene(self.app))))
 
     def choice(self, w, prefix: str, heading: str, x: int, y: int, width: int, options: list, chosen,
                choose) -> int:
