@@ -438,6 +438,38 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from game.paths import database_path
+    from game.report import ReportError, write_report
+    from game.sessions import scenario_library
+    from game.settings import SettingsError, load_settings
+    from game.store import EventStore
+
+    out = Path(args.out)
+    if out.is_dir():
+        raise CliError(f"--out {out}: is a folder; give the PDF file to write")
+    if not out.parent.is_dir():
+        raise CliError(f"--out {out}: no such folder {out.parent}")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+    database = database_path()
+    if not database.is_file():
+        raise CliError(f"unknown session {args.session_id!r} (no NUM+ database at {database})")
+    store = EventStore(database)
+    try:
+        report = write_report(store, args.session_id, scenario_library([SCENARIOS]), settings, out, args.lang)
+    except ReportError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    measured = len(report.profile.areas)
+    print(f"wrote {out} (session {report.session}: " + (f"{measured} area(s) measured)" if measured else
+                                                        "nothing measured)"))
+    return 0
+
+
 def _one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """Bad arguments as one line (`numplus: error: ...`) and exit 2, without the usage block."""
     def error(message: str):
@@ -540,6 +572,14 @@ def build_parser() -> argparse.ArgumentParser:
     import_outbox = sub.add_parser("import-outbox", help="queue statements from a file made by export-outbox")
     import_outbox.add_argument("file", metavar="FILE")
     import_outbox.set_defaults(run=_import_outbox)
+    report = _one_line_errors(sub.add_parser(
+        "report", help="a session's competence profile as a PDF (one or two pages) for the participant"))
+    report.add_argument("session_id", metavar="SESSION_ID",
+                        help="the session's id (or its first characters, as the facilitator's list shows them)")
+    report.add_argument("--out", required=True, metavar="FILE.pdf", help="PDF file to write (replaced if it exists)")
+    report.add_argument("--lang", choices=list(supported_locales()),
+                        help="language of the report (default: the session's)")
+    report.set_defaults(run=_report)
     from game.exports import FORMATS, TABLES
 
     export = _one_line_errors(sub.add_parser(

@@ -13,8 +13,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-# Each shot: file name, scenario, steps to play before it (element ids to click, or ("type", text)),
-# text scale, locale.
+# A session of several scenarios for the results screen, each played by its walkthrough (done well) or
+# stopped at once with "I'm done" (nothing done): several areas measured, at different levels.
+RESULTS_SESSION = [
+    ("mail/spot-phishing.yaml", "walkthrough"),
+    ("web/privacy-settings.yaml", "walkthrough"),
+    ("mail/confirm-meeting.yaml", "walkthrough"),
+    ("mail/forward-document.yaml", "stop"),
+    ("web/official-hours.yaml", "walkthrough"),
+    ("qa/two-obvious-bugs.yaml", "stop"),
+]
+
+# Each shot: file name, scenario (or a session: a list of scenarios and how each is played), steps to play
+# before it (element ids to click, or ("type", text)), text scale, locale.
 SHOTS = [
     ("title.png", None, [], 100, "fr-CA"),
     ("mail.png", "mail/confirm-meeting.yaml", ["brief.start", "mail.message.meeting"], 100, "fr-CA"),
@@ -39,6 +50,7 @@ SHOTS = [
      ["brief.start", "mail.message.meeting", "mail.reply", "compose.body",
       ("type", "Bonjour Sophie,\nOui, je serai présent mardi à 14 h.\nMerci,\nAlex"), "compose.send",
       "dialog.sent.ok", "end.next"], 100, "fr-CA"),
+    ("results.png", RESULTS_SESSION, [], 100, "fr-CA"),
 ]
 
 
@@ -58,7 +70,7 @@ def capture(out: Path) -> list[Path]:
 
     def walkthrough_step(data: dict):
         return Walkthrough.model_validate({"scenario": "x", "steps": [data]}).steps[0]
-    from game.ui.scenes.flow import start_single_scenario
+    from game.ui.scenes.flow import start_session, start_single_scenario
     from game.ui.scenes.title import TitleScene
 
     out.mkdir(parents=True, exist_ok=True)
@@ -66,15 +78,21 @@ def capture(out: Path) -> list[Path]:
     for name, scenario, steps, scale, locale in SHOTS:
         store = EventStore(Path(os.environ["NUMPLUS_DATA_DIR"]) / "shots.sqlite3")
         clock = ManualClock()
-        loaded = load_scenario(SCENARIOS / scenario) if scenario else None
-        app = GameApp(store=store, library={loaded.id: loaded} if loaded else {},
+        plays = [(load_scenario(SCENARIOS / path), how) for path, how in
+                 (scenario if isinstance(scenario, list) else [(scenario, None)] if scenario else [])]
+        app = GameApp(store=store, library={loaded.id: loaded for loaded, _ in plays},
                       settings=Settings(locale=locale, text_scale=scale), clock=clock, headless=False)
         driver = Driver(app, clock)
-        if loaded is None:
+        if not plays:
             app.show(TitleScene(app))
+        elif isinstance(scenario, list):
+            start_session(app, "DEMO-1", [loaded for loaded, _ in plays])
         else:
-            start_single_scenario(app, loaded, "DEMO-1")
+            start_single_scenario(app, plays[0][0], "DEMO-1")
         driver.settle()
+        if isinstance(scenario, list):
+            for loaded, how in plays:
+                play_scenario(driver, loaded, how, locale)
         for step in steps:
             if isinstance(step, tuple):  # ("type", text), ("key", k), ("hold", k), ("release", k), ("wait", ms)
                 driver.step(walkthrough_step({step[0]: step[1]}), locale)
@@ -87,6 +105,21 @@ def capture(out: Path) -> list[Path]:
         app.close()
         store.close()
     return saved
+
+
+def play_scenario(driver, loaded, how: str, locale: str) -> None:
+    """One scenario of a session, from its brief to the next screen: by its walkthrough, or stopped at once."""
+    from game.scenario.loader import WALKTHROUGH_SUFFIX
+    from game.scenario.walkthrough import load_walkthrough
+
+    if how == "walkthrough":
+        walkthrough = load_walkthrough(loaded.path.with_name(loaded.path.stem + WALKTHROUGH_SUFFIX), loaded)
+        for step in walkthrough.steps:
+            driver.step(step, locale)
+    else:
+        for element in ("brief.start", "scenario.done", "dialog.done.confirm"):
+            driver.click(element)
+    driver.click("end.next")
 
 
 if __name__ == "__main__":

@@ -51,3 +51,13 @@ def row_colours(name: str) -> dict[str, str]:
             "selected_bg": row.get("selected_bg", "#CFE0F5"), "normal_border": row.get("normal_border", "#C5CDD6"),
             "selected_border": row.get("selected_border", "#1F5FAF"), "normal_text": row.get("normal_text", "#000000"),
             "muted_text": muted}
+
+
+CHART_DEFAULTS = {"band_a": "#FFFFFF", "band_b": "#E4E9F0", "range_bg": "#B9D2F0", "marker_bg": "#1F5FAF",
+                  "marker_text": "#FFFFFF", "normal_text": "#1B1F24", "normal_border": "#5B6875",
+                  "separator": "#9AA5B1"}
+
+
+def chart_colours(name: str) -> dict[str, str]:
+    """The results chart is drawn by us: its colours come from the theme's #chart block."""
+    return {**CHART_DEFAULTS, **_raw(name).get("#chart", {}).get("colours", {})}

@@ -58,10 +58,10 @@ class CodesScene(PageScene):
 
     def save(self) -> None:
         from game.paths import data_dir
-        from game.report import write_codes_pdf
+        from game.report import organisation, write_codes_pdf
 
         path = data_dir() / f"codes-{datetime.now().strftime('%Y%m%d-%H%M%S')}.pdf"
-        write_codes_pdf(self.codes, path, self.app.settings.org_url or "", self.app.locale)
+        write_codes_pdf(self.codes, path, organisation(self.app.settings), self.app.locale)
         self.app.show_notice(self.t("codes.saved.title"), self.t("codes.saved", path=str(path)))
 
     def build_page(self, w) -> None:
