@@ -406,12 +406,11 @@ def _export(args: argparse.Namespace) -> int:
             raise CliError(f"--scenarios {root}: no such folder")
     try:
         since = since_bound(args.since) if args.since is not None else None
-        parameters = None
-        if args.what == "results":
-            try:
-                parameters = load_settings().item_parameters
-            except SettingsError as exc:
-                raise CliError(str(exc)) from None
+        try:
+            settings = load_settings()
+        except SettingsError as exc:
+            raise CliError(str(exc)) from None
+        parameters = settings.item_parameters if args.what == "results" else None
         shown = -1
 
         def progress(done: int, total: int) -> None:  # redrawn when the percentage moves, not every session
@@ -423,8 +422,8 @@ def _export(args: argparse.Namespace) -> int:
 
         report = export(Path(args.database) if args.database else database_path(), args.what, args.format, out,
                         since=since, include_tests=args.include_tests,
-                        library=scenario_library(roots) if args.what == "results" else None,
-                        parameters=parameters, progress=progress)
+                        library=scenario_library(roots) if args.what != "observables" else None,
+                        parameters=parameters, progress=progress, texts=settings.research_texts)
     except ExportError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:

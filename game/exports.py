@@ -196,14 +196,25 @@ def _ticking(sessions: list[SessionInfo], progress: Progress | None) -> Iterator
 
 
 # --- the tables -------------------------------------------------------------------------------------------------
-def event_rows(db: ResearchDatabase, sessions: list[SessionInfo], progress: Progress | None = None) -> Iterator[Row]:
-    """One row per event of the sessions with research consent (the others are left out)."""
+def event_rows(db: ResearchDatabase, sessions: list[SessionInfo], progress: Progress | None = None, *,
+               texts: bool = False, library: dict[str, "LoadedScenario"] | None = None) -> Iterator[Row]:
+    """One row per event of the sessions with research consent (the others are left out). Without the
+    organisation's consent for texts, what participants typed is reduced as in statements: its length and
+    the rules it met (sync/xapi.py)."""
+    from sync.xapi import reduce_typed_text
+
+    library = library or {}
     for session in _ticking(research_sessions(sessions), progress):
         for seq, scenario, version, t_ms, utc, kind, payload in db.events(session.id):
+            found = json.loads(payload)
+            if not texts:
+                loaded = library.get(scenario) if scenario else None
+                found = reduce_typed_text({"seq": seq, "type": kind, "scenario": scenario, "payload": found},
+                                          loaded.scenario if loaded else None)
             yield {**_session_columns(session), "seq": seq, "scenario_id": scenario, "scenario_version": version,
                    "t_ms": t_ms, "utc": utc, "type": kind, "language": session.locale, "consent": session.consent,
                    "app_version": session.app_version, "log_schema_version": session.log_schema_version,
-                   "payload": json.loads(payload)}
+                   "payload": found}
 
 
 def observable_rows(db: ResearchDatabase, sessions: list[SessionInfo],
@@ -424,7 +435,7 @@ class ExportReport:
 
 def export(database: Path, what: str, fmt: str, out: Path, *, since: str | None = None,
            include_tests: bool = False, library: dict[str, "LoadedScenario"] | None = None,
-           parameters: str | None = None, progress: Progress | None = None) -> ExportReport:
+           parameters: str | None = None, progress: Progress | None = None, texts: bool = False) -> ExportReport:
     """Write one research table (`what`: events, observables or results) of the database to `out`.
     `since` is a bound from `since_bound`; `library` (the scenario library) is needed for results."""
     if what not in TABLES:
@@ -433,20 +444,20 @@ def export(database: Path, what: str, fmt: str, out: Path, *, since: str | None 
         raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     try:
         with ResearchDatabase(database) as db:
-            return _export(db, what, fmt, out, since, include_tests, library, parameters, progress)
+            return _export(db, what, fmt, out, since, include_tests, library, parameters, progress, texts)
     except sqlite3.Error as exc:  # e.g. a damaged page met halfway: one line, and no file is left behind
         raise ExportError(f"{database}: cannot read the NUM+ database ({exc})") from None
 
 
 def _export(db: ResearchDatabase, what: str, fmt: str, out: Path, since: str | None, include_tests: bool,
             library: dict[str, "LoadedScenario"] | None, parameters: str | None,
-            progress: Progress | None) -> ExportReport:
+            progress: Progress | None, texts: bool) -> ExportReport:
     from scoring.framework import DEFAULT_FRAMEWORK
 
     sessions = db.sessions(since, include_tests)
     banks = None
     if what == "events":
-        columns, rows = EVENT_COLUMNS, event_rows(db, sessions, progress)
+        columns, rows = EVENT_COLUMNS, event_rows(db, sessions, progress, texts=texts, library=library)
     elif what == "observables":
         columns, rows = OBSERVABLE_COLUMNS, observable_rows(db, sessions, progress)
     else:

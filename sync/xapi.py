@@ -375,11 +375,18 @@ def _fact_fields(fact, final: dict) -> set[str]:
     return set()
 
 
-def _reduce(event: dict, scenario: Scenario) -> dict[str, Any]:
+def reduce_typed_text(event: dict, scenario: Scenario | None) -> dict[str, Any]:
+    """The event's payload as research may see it without a consent that covers texts (exports use it too)."""
+    if scenario is None:  # the scenario is gone: every typed text still goes, reduced, with no rules named
+        return _reduce(event, None)
+    return _reduce(event, scenario)
+
+
+def _reduce(event: dict, scenario: Scenario | None) -> dict[str, Any]:
     """The payload with each typed text replaced by {"length": n, "rules": [...]}: the observables whose
     evidence pattern matched this event with a test on that field."""
     payload = dict(event.get("payload") or {})
-    found = _patterns(scenario, event)
+    found = _patterns(scenario, event) if scenario is not None else []
 
     def rules(path: str) -> list[str]:
         return sorted({obs for obs, keys in found

@@ -24,10 +24,12 @@ from game.paths import ROOT, SCENARIOS
 from game.runtime import actions as a
 from game.runtime.clock import ManualClock
 from game.sessions import Assessment, PlaySession, scenario_library
+from game.settings import Settings, save_settings
 from game.store import EventStore
 from scoring.adaptive import AssessmentPlan
 from scoring.framework import load_framework
 from scoring.measurement import load_bank, measure
+from sync.xapi import reduce_typed_text
 
 DICTIONARY = ROOT / "docs" / "data-dictionary.md"
 MEETING = "mail.confirm-meeting"
@@ -35,6 +37,7 @@ OTHER = "web.official-hours"
 REPLY_BODY = "Bonjour Sophie, oui je serai là. Merci!"
 DIGCOMP = load_framework("digcomp-2.2")
 ROWS_PER_SESSION = 1 + len(DIGCOMP.areas)  # overall, then each area
+LIBRARY = scenario_library([SCENARIOS])
 P_COLUMNS = ["p_foundation", "p_intermediate", "p_advanced", "p_highly_specialised"]
 
 
@@ -272,7 +275,8 @@ def test_events_one_row_per_event_of_consenting_sessions_in_order(capsys, databa
         event = logged[(row["session_id"], int(row["seq"]))]
         session = by_id[row["session_id"]]
         payload = row["payload"] if fmt == "jsonl" else json.loads(row["payload"])
-        assert payload == event.payload
+        loaded = LIBRARY.get(event.scenario) if event.scenario else None
+        assert payload == reduce_typed_text(event.to_dict(), loaded.scenario if loaded else None)
         assert row["type"] == event.type
         assert row["t_ms"] == cell(event.t_ms, fmt)
         assert row["utc"] == event.utc
@@ -413,7 +417,18 @@ def test_an_empty_export_still_has_its_header(capsys, database, tmp_path):
 
 
 # --- files, progress, errors ----------------------------------------------------------------------------------
+def test_typed_text_is_reduced_unless_the_organisations_consent_covers_texts(capsys, database, tmp_path, sessions):
+    _, rows = export_rows(capsys, database, tmp_path, "events", "jsonl")
+    sent = next(r for r in rows if r["type"] == "message_sent")
+    assert sent["payload"]["body"] == {"length": len(REPLY_BODY), "rules": sent["payload"]["body"]["rules"]}
+    assert "serai" not in (tmp_path / "events.jsonl").read_text(encoding="utf-8")
+    save_settings(Settings(research_texts=True))
+    _, rows = export_rows(capsys, database, tmp_path, "events", "jsonl")
+    assert next(r for r in rows if r["type"] == "message_sent")["payload"]["body"] == REPLY_BODY
+
+
 def test_csv_is_utf8_with_json_cells_and_jsonl_keeps_objects(capsys, database, tmp_path, sessions):
+    save_settings(Settings(research_texts=True))  # typed text as typed, to check its encoding
     export_rows(capsys, database, tmp_path, "events", "csv")
     raw = (tmp_path / "events.csv").read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
