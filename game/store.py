@@ -260,6 +260,14 @@ class EventStore:
             found.setdefault(session, {})[state] = count
         return found
 
+    def outbox_summary(self) -> tuple[int, int, str | None]:
+        """(statements waiting, statements refused by the server, time of the last acknowledged send)."""
+        waiting, refused = self._db.execute(
+            "SELECT COALESCE(SUM(state IN ('pending', 'sending')), 0), COALESCE(SUM(state = 'quarantined'), 0) "
+            "FROM outbox").fetchone()
+        last = self._db.execute("SELECT value FROM sync_state WHERE key='last_success'").fetchone()
+        return waiting, refused, last[0] if last else None
+
     def carried_sessions(self) -> set[str]:
         return {r[0] for r in self._db.execute("SELECT session FROM carried")}
 

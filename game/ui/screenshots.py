@@ -27,6 +27,8 @@ RESULTS_SESSION = [
 # Each shot: file name, scenario (or a session: a list of scenarios and how each is played), steps to play
 # before it (element ids to click, or ("type", text)), text scale, locale.
 SHOTS = [
+    ("facilitator.png", None, ["title.facilitator", "pin.entry", ("type", "2468"), "pin.confirm", ("type", "2468"),
+                               "pin.ok"], 100, "fr-CA"),
     ("title.png", None, [], 100, "fr-CA"),
     ("mail.png", "mail/confirm-meeting.yaml", ["brief.start", "mail.message.meeting"], 100, "fr-CA"),
     ("mail-compose.png", "mail/confirm-meeting.yaml", ["brief.start", "mail.message.meeting", "mail.reply"], 100,
@@ -59,6 +61,7 @@ def capture(out: Path) -> list[Path]:
         os.environ["SDL_VIDEODRIVER"] = "x11"  # a real window: needs a display (Xvfb)
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("NUMPLUS_DATA_DIR", tempfile.mkdtemp(prefix="numplus-shots-"))
+    os.environ.setdefault("NUMPLUS_CONFIG_DIR", tempfile.mkdtemp(prefix="numplus-shots-config-"))  # the PIN
     from game.paths import SCENARIOS
     from game.runtime.clock import ManualClock
     from game.scenario.loader import load_scenario

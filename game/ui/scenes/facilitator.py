@@ -24,6 +24,12 @@ class FacilitatorScene(PageScene):
         width = LOGICAL_SIZE[0] - 2 * m.px(60)
         x, y = m.px(60), m.px(40)
         y = w.label("facilitator.title", self.t("facilitator.title"), x, y, width, title=True).rect.bottom + m.gap
+        waiting, refused, last = self.app.store.outbox_summary()
+        status = self.t("facilitator.outbox", waiting=waiting,
+                        last=last[:16].replace("T", " ") + " UTC" if last else self.t("facilitator.never"))
+        if refused:
+            status += " " + self.t("facilitator.refused", n=refused)
+        y = w.label("facilitator.outbox", status, x, y, width, style="#muted").rect.bottom + m.gap
         entries = [("facilitator.codes", lambda: self.app.show(CodesScene(self.app)), "#primary")]
         entries.append(("facilitator.sessions", self.show_sessions, "#primary"))
         entries.append(("facilitator.settings", lambda: self.app.show(SettingsScene(self.app)), "#secondary"))
