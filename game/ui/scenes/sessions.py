@@ -50,7 +50,7 @@ class SessionsScene(PageScene):
         m = w.m
         when = row.started_utc[:16].replace("T", " ")
         line = self.t("sessions.row", code=row.participant, started=when, status=self.t(f"sessions.{row.status}"),
-                      delivery=self.t(f"sessions.delivery.{row.delivery}"), session=row.id[:8])
+                      delivery=self.t(f"sessions.delivery.{row.delivery}"), session=row.id)
         y = w.label(f"sessions.row.{row.id}", line, x, y, width).rect.bottom + m.pad
         actions = []
         if row.status == "in_progress":
