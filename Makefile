@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 RALPH_VERSION := 5.1.0
 RALPH_VENV := .venv-ralph
 RALPH_STAMP := $(RALPH_VENV)/.installed-$(RALPH_VERSION)
-APT_PACKAGES := xvfb xauth poppler-utils
+APT_PACKAGES := xvfb xauth poppler-utils espeak-ng
 
 .PHONY: play test dist install install-test install-ralph system-packages clean
 
@@ -52,7 +52,8 @@ install-ralph: $(RALPH_STAMP)
 play: install
 	$(BIN)/numplus play
 
-# System packages the tests use (Xvfb for the real-window screenshot test, poppler-utils to read PDF reports).
+# System packages the tests use (Xvfb for the real-window screenshot test, poppler-utils to read PDF reports,
+# espeak-ng to render read-aloud speech to WAV files).
 system-packages:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

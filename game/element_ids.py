@@ -15,13 +15,17 @@ from game.settings import TEXT_SCALES
 SCREEN_IDS = {
     "title.start", "code.entry", "code.continue", "code.back", "resume.yes", "resume.no",
     "brief.start", "end.next", "summary.finish", "consent.yes", "consent.no", "idle.stay",
+    "tutorial.yes", "tutorial.no", "tutorial.read_aloud",
     "title.facilitator", "pin.entry", "pin.confirm", "pin.ok", "pin.back",
+    "brief.read_aloud", "consent.read_aloud", "end.read_aloud", "summary.read_aloud",
     *(f"title.lang.{tag}" for tag in supported_locales()),
     *(f"title.scale.{n}" for n in TEXT_SCALES),
 }
 CHROME_IDS = {
     "scenario.help", "scenario.done", "scenario.text_size", "dialog.done.confirm", "dialog.done.cancel", "dialog.help.close",
     "dialog.notice.ok", "dialog.sent.ok", "dialog.viewer.close", "dialog.link.close",
+    "scenario.read_aloud", "dialog.help.read_aloud", "dialog.help.read_focused",
+    "dialog.more_time.yes", "dialog.more_time.no",
 }
 MAIL_STATIC_IDS = {
     "taskbar.mail", "mail.compose", "mail.back", "mail.reply", "mail.reply_all", "mail.forward",

@@ -268,7 +268,7 @@ def write_report(store: "EventStore", session_id: str, library: dict[str, "Loade
     # The results, as on the screen.
     pdf.heading(tr(locale, "pdf.results"))
     if profile.measured:
-        _draw_chart(pdf, profile, chart_colours(settings.theme))
+        _draw_chart(pdf, profile, chart_colours("default"))  # paper is white: never the screen's high contrast
         pdf.text_block(profile.legend, 8.5, colour=MUTED, gap=1)
         if profile.not_measured_text:
             pdf.text_block(profile.not_measured_text, 9.5, gap=1)

@@ -74,15 +74,17 @@ class PlaySession:
     def new(cls, store: EventStore, scenarios: list[LoadedScenario], *, participant: str, locale: str,
             clock: Clock, accommodations: Accommodations | None = None, seed: int = 0,
             assessment: "Assessment | None" = None, research_consent: bool = False,
-            delivery: "Delivery | None" = None, on_queued: Callable[[], None] | None = None) -> "PlaySession":
-        """A session playing `scenarios` in order, or the scenarios an assessment chooses among its pool."""
+            delivery: "Delivery | None" = None, on_queued: Callable[[], None] | None = None,
+            plan: dict[str, Any] | None = None) -> "PlaySession":
+        """A session playing `scenarios` in order, or the scenarios an assessment chooses among its pool.
+        `plan`, without an assessment: what session_started logs (default {"mode": "fixed"})."""
         session = cls(store, delivery, on_queued)
         if assessment is not None:
             scenarios = assessment.pool
         session._attach(SessionEngine(
             scenarios=scenarios, clock=clock, sink=session._sink, participant=participant, locale=locale,
             accommodations=accommodations, seed=seed, sequencer=assessment.sequencer if assessment else None,
-            plan=assessment.logged if assessment else None, research_consent=research_consent))
+            plan=assessment.logged if assessment else plan, research_consent=research_consent))
         session.engine.start()
         return session
 

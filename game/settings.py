@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from game.locales import DEFAULT_LOCALE, supported_locales
 from scoring.adaptive.plan import AssessmentPlan
@@ -39,7 +39,8 @@ class Settings(BaseModel):
     locale: str = DEFAULT_LOCALE
     text_scale: Literal[100, 150, 200] = 100
     theme: str = "default"
-    read_aloud: bool = False
+    read_aloud: bool = Field(default=False, description="Older name of read_focused, kept in step with it")
+    read_focused: bool = Field(default=False, description="Read the focused element aloud whenever focus moves")
     data_dir: str | None = None
     lrs_endpoint: str | None = None
     lrs_username: str | None = None
@@ -52,11 +53,20 @@ class Settings(BaseModel):
     lrs_ca_bundle: str | None = Field(default=None, description="CA bundle for an LRS with a private certificate")
     kiosk_id: str | None = Field(default=None, description="This machine's id in statements (default: made once)")
     research_texts: bool = Field(default=False, description="The organisation's research consent covers typed texts")
+    offer_tutorial: bool = Field(default=True, description="Offer the short practice (not scored) before a session")
     idle_timeout_minutes: int = Field(default=10, ge=1, le=120,
                                       description="Kiosk: minutes without input before a session is left")
     framework: str = "digcomp-2.2"
     item_parameters: str | None = Field(default=None, description="Calibrated parameters file (numplus calibrate)")
     assessment: AssessmentPlan = Field(default_factory=AssessmentPlan)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_aloud_is_read_focused(cls, values):
+        """A settings file from before read_focused: its read_aloud turns the automatic reading on."""
+        if isinstance(values, dict) and "read_aloud" in values and "read_focused" not in values:
+            values = {**values, "read_focused": values["read_aloud"]}
+        return values
 
     @field_validator("framework")
     @classmethod

@@ -91,7 +91,8 @@ def test_session_started_payload(sample):
         "seq": 1, "session": "S-1", "scenario": None, "scenario_version": None, "t_ms": 0,
         "utc": "2026-01-05T14:00:00.000Z", "type": "session_started",
         "payload": {"app_version": APP_VERSION, "log_schema_version": LOG_SCHEMA_VERSION, "locale": "en-CA",
-                    "accommodations": {"text_scale": 150, "read_aloud": True, "theme": "high-contrast"},
+                    "accommodations": {"text_scale": 150, "read_aloud": True, "theme": "high-contrast",
+                                           "extra_time_minutes": 0},
                     "participant": "P-0001", "scenarios": ["mail.confirm-meeting"], "seed": 42,
                     "plan": {"mode": "fixed"}, "consent": {"research": False}},
     }
@@ -286,7 +287,8 @@ def test_accommodation_change_is_logged(sample):
     assert sink.events[-1].payload == {"name": "text_scale", "value": 200}
     assert engine.accommodations.text_scale == 200
     engine.apply(a.ChangeAccommodation("read_aloud", True))
-    assert engine.accommodations.to_dict() == {"text_scale": 200, "read_aloud": True, "theme": "default"}
+    assert engine.accommodations.to_dict() == {"text_scale": 200, "read_aloud": True, "theme": "default",
+                                               "extra_time_minutes": 0}
 
 
 def test_help_opened_is_logged(sample):
@@ -520,7 +522,8 @@ def test_unknown_accommodation_is_rejected_and_logged():
     outcome = engine.apply(acts.ChangeAccommodation("volume", 11))
     assert not outcome.accepted and outcome.reason == "unknown_accommodation"
     assert logged[-1].type == "action_rejected" and logged[-1].payload["accommodation"] == "volume"
-    assert engine.accommodations.to_dict() == {"text_scale": 100, "read_aloud": False, "theme": "default"}
+    assert engine.accommodations.to_dict() == {"text_scale": 100, "read_aloud": False, "theme": "default",
+                                               "extra_time_minutes": 0}
 
 
 def test_a_scenario_with_a_time_budget_ends_as_timed_out(tmp_path):

@@ -153,7 +153,7 @@ def test_bad_values_are_shown_by_their_fields_and_nothing_is_saved(tmp_path):
     assert ui.text("settings.idle_timeout_minutes.error") == ("Please note: type a whole number of minutes "
                                                               "from 1 to 120.")
     assert ui.text("settings.scenarios.error") == "Please note: these tasks do not exist: mail.no-such-task."
-    assert ui.text("settings.status").startswith("Nothing was saved.")
+    assert ui.text("settings.status").startswith("Please note: Nothing was saved.")
     assert ui.app.focus.focused_id == "settings.org_url" and ui.app.tree.get("settings.org_url.error").visible
     assert not settings_path().exists() and not credentials_path().exists()
     assert ui.app.widgets.fields["settings.lrs_password"].get() == "secret"  # what was typed stays
@@ -216,7 +216,7 @@ def test_connection_says_connected_refused_or_unreachable(tmp_path, ralph):
 
     fill(ui, "settings.lrs_password", "not the password")
     ui.click("settings.test")
-    assert wait_for_test(ui) == "The LRS answers, but it refuses this username or password."
+    assert wait_for_test(ui) == "Please note: The LRS answers, but it refuses this username or password."
 
     fill(ui, "settings.lrs_endpoint", ralph.base_url + "/wrong/")
     fill(ui, "settings.lrs_password", ralph.password)
@@ -225,7 +225,7 @@ def test_connection_says_connected_refused_or_unreachable(tmp_path, ralph):
 
     fill(ui, "settings.lrs_endpoint", f"http://127.0.0.1:{closed_port()}/xAPI/")
     ui.click("settings.test")
-    assert wait_for_test(ui) == "Cannot reach the LRS. Check the address and the network."
+    assert wait_for_test(ui) == "Please note: Cannot reach the LRS. Check the address and the network."
     assert layout_problems(ui.app) == []
     assert len(ralph.statements()) == stored_before  # testing stores nothing
     assert not settings_path().exists()  # nor saves anything
@@ -264,7 +264,8 @@ def test_the_screen_keeps_answering_while_the_server_is_silent(tmp_path, monkeyp
             assert time.monotonic() - before < 0.5
         assert time.monotonic() - started < 1.5 and len(drawn) >= 10
         assert ui.text("settings.test.status") == "Testing... You can keep working."
-        assert wait_for_test(ui) == "The LRS did not answer in time. Check the address, or try again later."
+        assert wait_for_test(ui) == ("Please note: The LRS did not answer in time. Check the address, or try again "
+                                     "later.")
         assert ui.app.widgets.fields["settings.org_name"].get() == "Typed while testing"
         ui.close()
     finally:
@@ -274,7 +275,7 @@ def test_the_screen_keeps_answering_while_the_server_is_silent(tmp_path, monkeyp
 def test_a_missing_or_bad_address_is_said_before_testing(tmp_path):
     ui = settings_screen(tmp_path)
     ui.click("settings.test")
-    assert ui.text("settings.test.status") == "Type the address of the LRS first."
+    assert ui.text("settings.test.status") == "Please note: Type the address of the LRS first."
     fill(ui, "settings.lrs_endpoint", "lrs.example.org")
     ui.click("settings.test")
     assert "https://" in ui.text("settings.lrs_endpoint.error") and ui.app.scene.check is None

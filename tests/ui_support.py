@@ -24,14 +24,17 @@ class Ui:
     """A GameApp under the dummy driver, with a Driver that posts real events."""
 
     def __init__(self, tmp: Path, *, locale: str = "fr-CA", scale: int = 100,
-                 library: dict[str, LoadedScenario] | None = None, keyboard_only: bool = False):
+                 library: dict[str, LoadedScenario] | None = None, keyboard_only: bool = False,
+                 offer_tutorial: bool = False, theme: str = "default", speaker=None):
         self.store = EventStore(tmp / "ui.sqlite3")
         self.clock = ManualClock()
-        settings = Settings(locale=locale, text_scale=scale)
+        # The practice offer (on in real settings) is tested in test_tutorial.py: other tests go straight on.
+        settings = Settings(locale=locale, text_scale=scale, offer_tutorial=offer_tutorial, theme=theme)
         if library is None:
             loaded = load_scenario(CONFIRM)
             library = {loaded.id: loaded}
-        self.app = GameApp(store=self.store, library=library, settings=settings, clock=self.clock, headless=True)
+        self.app = GameApp(store=self.store, library=library, settings=settings, clock=self.clock, headless=True,
+                           speaker=speaker)  # read-aloud: a fake or real speaker; silent by default
         self.driver = Driver(self.app, self.clock, keyboard_only=keyboard_only)
 
     @property

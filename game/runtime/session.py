@@ -24,6 +24,8 @@ from game.scenario.rules import StateCondition
 
 Sink = Callable[[Event], None]
 BatchSink = Callable[[list[Event]], None]
+MORE_TIME_OFFER_AT = 0.8  # share of a time budget after which the participant is offered more time
+EXTRA_TIME_MINUTES = 5  # what each "yes, more time" adds (accommodation extra_time_minutes)
 
 
 class Chosen(Protocol):
@@ -42,9 +44,11 @@ class Accommodations:
     text_scale: int = 100
     read_aloud: bool = False
     theme: str = "default"
+    extra_time_minutes: int = 0  # asked for when a time budget nears its end; kept for the rest of the session
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text_scale": self.text_scale, "read_aloud": self.read_aloud, "theme": self.theme}
+        return {"text_scale": self.text_scale, "read_aloud": self.read_aloud, "theme": self.theme,
+                "extra_time_minutes": self.extra_time_minutes}
 
 
 @dataclass
@@ -235,12 +239,31 @@ class SessionEngine:
                 return Outcome(True, events=events, scenario_completed=True)
             return Outcome(True, events=events)
 
-    def time_is_up(self) -> bool:
-        """Whether the scenario's time budget has passed on the runtime's clock (the caller ends it timed_out)."""
+    def time_budget_ms(self) -> int | None:
+        """The current scenario's time budget with the extra time the participant asked for, or None."""
         run = self.current
-        if run is None or run.outcome is not None or run.time_budget_ms is None:
+        if run is None or run.time_budget_ms is None:
+            return None
+        return run.time_budget_ms + self.accommodations.extra_time_minutes * 60_000
+
+    def time_used_ms(self) -> int:
+        """Time since the current scenario started, on the runtime's clock (never shown to the participant)."""
+        return self.clock.now_ms() - self.current.start_ms if self.current is not None else 0
+
+    def more_time_due(self) -> bool:
+        """Whether MORE_TIME_OFFER_AT of the time budget (extra time included) has passed: time to offer more."""
+        budget = self.time_budget_ms()
+        if budget is None or self.current.outcome is not None:
             return False
-        return self.clock.now_ms() - run.start_ms >= run.time_budget_ms
+        return self.time_used_ms() >= budget * MORE_TIME_OFFER_AT
+
+    def time_is_up(self) -> bool:
+        """Whether the scenario's time budget (with any extra time) has passed (the caller ends it timed_out)."""
+        run = self.current
+        budget = self.time_budget_ms()
+        if run is None or run.outcome is not None or budget is None:
+            return False
+        return self.time_used_ms() >= budget
 
     def _reject(self, action: a.Action, reason: str) -> Outcome:
         fields = action.fields()

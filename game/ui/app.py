@@ -25,6 +25,7 @@ from game.ui.dialog import Dialog, DialogButton, build_dialog
 from game.ui.elements import ElementTree
 from game.ui.focus import FocusManager
 from game.ui.layout import LOGICAL_SIZE, Metrics
+from game.ui.read_aloud import ReadAloud, SilentSpeaker
 from game.ui.scenes.base import Scene
 from game.ui.theme import colour, theme_dict
 from game.ui.widgets import Widgets
@@ -59,7 +60,7 @@ def start_sync_worker(settings: Settings, database: Path):
 class GameApp:
     def __init__(self, *, store: EventStore, library: dict[str, LoadedScenario], settings: Settings,
                  clock: Clock, headless: bool = False, recorder=None, single_scenario: bool = False,
-                 kiosk: bool = False):
+                 kiosk: bool = False, speaker=None):
         pygame.display.init()
         pygame.font.init()
         # Headless has no window to scale to; a real window scales the logical 1280x720 canvas.
@@ -80,6 +81,7 @@ class GameApp:
         self._dialog_before_idle: Dialog | None = None
         self.locale = settings.locale
         self.text_scale = settings.text_scale
+        self.theme = settings.theme  # the look in use: default or high-contrast (assets/themes)
         self.tree = ElementTree()
         self.session: PlaySession | None = None
         self.scenes: list[Scene] = []
@@ -91,6 +93,9 @@ class GameApp:
         self._deferred: list = []
         self._last_ms = clock.now_ms()
         self.delivery = Delivery.from_settings(settings, store)
+        # Read-aloud (game/speech.py): run_window gives the real speaker; headless play and tests a silent one.
+        self.speaker = speaker if speaker is not None else SilentSpeaker()
+        self.read_aloud = ReadAloud(self, self.speaker)
         # Results go to the LRS from a thread of their own; headless play leaves that to `numplus sync`.
         self.sync_worker = start_sync_worker(settings, store.path) if settings.lrs_endpoint and not headless else None
         self._make_manager()
@@ -101,7 +106,7 @@ class GameApp:
     # --- set-up ------------------------------------------------------------------
     def _make_manager(self) -> None:
         self.metrics = Metrics(self.text_scale)
-        self.manager = pygame_gui.UIManager(LOGICAL_SIZE, theme_dict(self.settings.theme, self.text_scale),
+        self.manager = pygame_gui.UIManager(LOGICAL_SIZE, theme_dict(self.theme, self.text_scale),
                                             enable_live_theme_updates=False)
         self.widgets = Widgets(self.manager, self.tree, self.metrics)
         self.focus = FocusManager(self.tree, self.manager)
@@ -124,20 +129,43 @@ class GameApp:
             return
         self.text_scale = self.settings.text_scale = scale
         self._save_settings()
-        if self.session is not None and self.session.engine.current is not None \
-                and self.session.engine.current.outcome is None:
-            self.session.engine.apply(a.ChangeAccommodation("text_scale", scale))
+        self._accommodation_changed("text_scale", scale)
         focused = self.focus.focused_id
         self._make_manager()
         self.rebuild(preferred=focused)
+
+    def set_theme(self, theme: str) -> None:
+        """Another look (high contrast): widgets made anew with its colours, as for another text size."""
+        if theme == self.theme:
+            return
+        self.theme = self.settings.theme = theme
+        self._save_settings()
+        self._accommodation_changed("theme", theme)
+        focused = self.focus.focused_id
+        self._make_manager()
+        self.rebuild(preferred=focused)
+
+    def set_read_focused(self, on: bool) -> None:
+        """Auto-read of the focused element on or off; logged as the read_aloud accommodation."""
+        if on == self.settings.read_focused:
+            return
+        self.settings.read_focused = self.settings.read_aloud = on
+        self._save_settings()
+        self._accommodation_changed("read_aloud", on)
+
+    def _accommodation_changed(self, name: str, value: object) -> None:
+        """A running scenario logs the change (process data: who needed what, and when)."""
+        if self.session is not None and self.session.engine.current is not None \
+                and self.session.engine.current.outcome is None:
+            self.session.engine.apply(a.ChangeAccommodation(name, value))
 
     def _save_settings(self) -> None:
         if not self.headless:
             save_settings(self.settings)
 
     def accommodations(self) -> Accommodations:
-        return Accommodations(text_scale=self.text_scale, read_aloud=self.settings.read_aloud,
-                              theme=self.settings.theme)
+        return Accommodations(text_scale=self.text_scale, read_aloud=self.settings.read_focused,
+                              theme=self.theme)
 
     # --- scenes and dialogs ---------------------------------------------------------
     def show(self, scene: Scene) -> None:
@@ -218,6 +246,8 @@ class GameApp:
             self.pointer = event.pos
         if self.recorder is not None:
             self.recorder.observe(event, self)
+        if event.type == pygame.KEYDOWN and self.read_aloud.handle_key(event):  # F9, Shift+F9: everywhere
+            return
         if self.scene is not None and self.scene.wants_key(event):
             self.scene.handle_event(event)
             return
@@ -270,22 +300,26 @@ class GameApp:
             self.scene.update(now)
         while self._deferred:
             self._deferred.pop(0)()
+        self.read_aloud.after_frame()
         self.manager.update(min(dt, 0.25))
         self.draw()
 
     def draw(self) -> None:
-        self.screen.fill(colour(self.settings.theme, "screen_bg"))
+        self.screen.fill(colour(self.theme, "screen_bg"))
         if self.scene is not None:
             self.scene.draw_background(self.screen)
         self.manager.draw_ui(self.screen)
         if self.scene is not None:
             self.scene.draw_overlay(self.screen)
-        self.focus.draw(self.screen, colour(self.settings.theme, "focus_ring"), max(3, self.metrics.px(3)))
+        self.focus.draw(self.screen, colour(self.theme, "focus_ring"), colour(self.theme, "focus_gap"),
+                        max(3, self.metrics.px(3)))
         pygame.display.flip()
 
     def wait_ms(self) -> int:
         if self.scene is not None and self.scene.animating:
             return FRAME_MS
+        if self.speaker.speaking:  # the read-aloud button turns back from "Stop" soon after speech ends
+            return TYPING_WAIT_MS
         focused = self.focus.focused
         return TYPING_WAIT_MS if focused is not None and focused.is_text_input else IDLE_WAIT_MS
 
@@ -357,6 +391,7 @@ class GameApp:
             self.recorder.save()
         if self.sync_worker is not None:
             self.sync_worker.stop()
+        self.speaker.close()
         pygame.display.quit()
 
 
@@ -367,6 +402,7 @@ def run_window(*, scenario_ref: str | None, locale: str | None, record: Path | N
     from game.scenario.loader import ScenarioError, find_scenario
     from game.sessions import scenario_library, test_participant_code
     from game.settings import SettingsError
+    from game.speech import Speaker
     from game.ui.recorder import Recorder
     from game.ui.scenes.flow import start_single_scenario
     from game.ui.scenes.pin import PinScene, facilitator_pin
@@ -389,10 +425,12 @@ def run_window(*, scenario_ref: str | None, locale: str | None, record: Path | N
             raise CliError(str(exc).splitlines()[0]) from None
     store = EventStore(database_path())
     recorder = Recorder(record, single.id if single else None) if record else None
+    speaker = Speaker()  # starts its worker process at the first reading
     try:
         app = GameApp(store=store, library=library, settings=settings, clock=SystemClock(), recorder=recorder,
-                      single_scenario=single is not None, kiosk=kiosk)
+                      single_scenario=single is not None, kiosk=kiosk, speaker=speaker)
     except pygame.error as exc:
+        speaker.close()
         store.close()
         raise CliError(f"cannot open the game window ({exc}); without a screen, use --headless") from None
     try:

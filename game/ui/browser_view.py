@@ -17,16 +17,16 @@ from game.scenario.browser import (Form, FormField, Heading, Image, LinkBlock, L
                                    Table)
 from game.ui.app_view import AppView
 from game.ui.dialog import Dialog, DialogButton
-from game.ui.errors import ERROR_COLOUR, draw_error_icons, error_line
+from game.ui.errors import draw_error_icons, error_line
 from game.ui.elements import Element
 from game.ui.layout import flow, font
 from game.ui.mail_view import folder_label
 from game.ui.rows import TextCache
 from game.ui.scroll import ScrollArea
+from game.ui.theme import colour, scroll_bar_colours
 
 PAGE_ELEMENTS = ("browser.link.", "browser.field.", "browser.result.", "browser.search", "browser.form.")
 TEXT_KINDS = ("text", "email", "phone", "postal_code", "date", "number", "password", "textarea")
-LINK_COLOUR, BOX_COLOUR = "#0B57B0", "#5B6875"
 
 
 class BrowserView(AppView):
@@ -305,20 +305,22 @@ class BrowserView(AppView):
     def draw_background(self, surface: pygame.Surface) -> None:
         m = self.app.metrics
         clip = self.page_area.clip
-        pygame.draw.rect(surface, "#FFFFFF", clip)
+        theme = self.app.theme
+        pygame.draw.rect(surface, colour(theme, "dark_bg", "#page"), clip)
         surface.set_clip(clip)  # what is partly in view is drawn partly, like a real page
         for cell in self.cells:
             if cell.rect.colliderect(clip):
-                pygame.draw.rect(surface, "#C5CDD6", cell.rect, 1)
+                pygame.draw.rect(surface, colour(theme, "normal_border", "#page"), cell.rect, 1)
+        link_colour = colour(theme, "link_text", "#page")
         for element in self.links:
             if not element.rect.colliderect(clip):
                 continue
             y = element.rect.y + m.pad // 2
             for line in element.lines:
-                image = self._text(line, LINK_COLOUR)
+                image = self._text(line, link_colour)
                 surface.blit(image, (element.rect.x, y))
                 baseline = y + font(m.body_px).get_ascent() + 2
-                pygame.draw.line(surface, LINK_COLOUR, (element.rect.x, baseline),
+                pygame.draw.line(surface, link_colour, (element.rect.x, baseline),
                                  (element.rect.x + image.get_width(), baseline), max(1, m.px(1)))
                 y += m.line()
         surface.set_clip(None)
@@ -328,38 +330,39 @@ class BrowserView(AppView):
 
     def _draw_lock(self, surface: pygame.Surface, rect: pygame.Rect, secure: bool) -> None:
         m = self.app.metrics
-        colour = "#1B1F24" if secure else ERROR_COLOUR
+        ink = colour(self.app.theme, "normal_text", "label" if secure else "#error")  # on the screen's background
         size = m.line()
         body = pygame.Rect(0, 0, size * 2 // 3, size // 2)
         body.midbottom = (rect.x + size // 2 + m.pad // 2, rect.centery + size // 3)
         shackle = pygame.Rect(0, 0, body.w * 2 // 3, body.h)
         shackle.midbottom = (body.centerx, body.top + 2)
         if secure:
-            pygame.draw.rect(surface, colour, shackle, max(2, m.px(2)), border_radius=shackle.w // 2)
-            pygame.draw.rect(surface, colour, body, border_radius=2)
+            pygame.draw.rect(surface, ink, shackle, max(2, m.px(2)), border_radius=shackle.w // 2)
+            pygame.draw.rect(surface, ink, body, border_radius=2)
         else:  # a warning sign, then the words "Not secure" drawn by the label element
             points = [(body.centerx, body.top - body.h // 2), (body.left, body.bottom), (body.right, body.bottom)]
-            pygame.draw.polygon(surface, colour, points, max(2, m.px(2)))
-            pygame.draw.line(surface, colour, (body.centerx, body.top), (body.centerx, body.bottom - body.h // 3),
+            pygame.draw.polygon(surface, ink, points, max(2, m.px(2)))
+            pygame.draw.line(surface, ink, (body.centerx, body.top), (body.centerx, body.bottom - body.h // 3),
                              max(2, m.px(2)))
-            surface.blit(self._text(self.t("browser.not_secure"), colour, bold=True),
+            surface.blit(self._text(self.t("browser.not_secure"), ink, bold=True),
                          (rect.x + size + m.pad, rect.centery - m.line(bold=True) // 2))
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         m = self.app.metrics
-        self.page_area.draw_bar(surface, BOX_COLOUR, max(8, m.px(8)))
+        theme = self.app.theme
+        self.page_area.draw_bar(surface, scroll_bar_colours(theme), max(8, m.px(8)))
         for element, checked in self.checks:
             if not element.visible:
                 continue
             side = m.line() - 2
             box = pygame.Rect(element.rect.x + m.hpad // 2, element.rect.centery - side // 2, side, side)
-            pygame.draw.rect(surface, "#FFFFFF", box)
-            pygame.draw.rect(surface, BOX_COLOUR, box, max(2, m.px(2)))
+            pygame.draw.rect(surface, colour(theme, "dark_bg", "#check_box"), box)
+            pygame.draw.rect(surface, colour(theme, "normal_border", "#check_box"), box, max(2, m.px(2)))
             if checked:
                 points = [(box.x + side * 0.2, box.y + side * 0.55), (box.x + side * 0.42, box.y + side * 0.78),
                           (box.x + side * 0.82, box.y + side * 0.25)]
-                pygame.draw.lines(surface, "#1B1F24", False, points, max(3, m.px(3)))
-        draw_error_icons(surface, self.icons, m)
+                pygame.draw.lines(surface, colour(theme, "normal_text", "#check_box"), False, points, max(3, m.px(3)))
+        draw_error_icons(surface, self.icons, m, theme)
         for meter, field_id in self.meters:
             if meter.visible:
                 self._draw_meter(surface, meter, field_id)
@@ -369,12 +372,12 @@ class BrowserView(AppView):
         field = self.app.widgets.fields.get(field_id)
         score = password_strength(field.get()) if field else 0
         segment_w = m.px(40)
-        colours = {1: ERROR_COLOUR, 2: "#B45309", 3: "#1F5FAF", 4: "#166534"}
+        theme = self.app.theme
         for i in range(4):
             rect = pygame.Rect(meter.rect.x + i * (segment_w + m.pad // 2), meter.rect.centery - m.px(4),
                                segment_w, m.px(8))
-            pygame.draw.rect(surface, colours.get(score, BOX_COLOUR) if i < score else "#DCE3EC", rect)
-        text = self._text(meter.text, "#1B1F24")
+            pygame.draw.rect(surface, colour(theme, f"level_{score}" if i < score else "empty", "#meter"), rect)
+        text = self._text(meter.text, colour(theme, "normal_text", "#page"))
         surface.blit(text, (meter.rect.x + 4 * (segment_w + m.pad // 2) + m.pad,
                             meter.rect.centery - text.get_height() // 2))
 

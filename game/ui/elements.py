@@ -34,6 +34,7 @@ class Element:
     reveal: Callable[[], None] | None = None  # scrolls it into view
     scroll_clip: pygame.Rect | None = None  # the scrolling area it belongs to, if any
     group: str | None = None  # elements a screen replaces together (a list's visible rows)
+    style: str | None = None  # its theme block (object id) when it has one: #error, #muted...
 
     @property
     def is_text_input(self) -> bool:

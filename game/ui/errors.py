@@ -1,4 +1,4 @@
-"""An error shown as real sites show it: an icon and words in red, never colour alone."""
+"""An error shown as real sites show it: an icon and words in the theme's error colour, never colour alone."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import pygame
 
 from game.ui.elements import Element
 from game.ui.layout import font
-
-ERROR_COLOUR = "#A3161A"
+from game.ui.theme import colour
 
 
 def error_line(w, icons: list[Element], element_id: str, text: str, x: int, y: int, width: int) -> int:
@@ -19,9 +18,10 @@ def error_line(w, icons: list[Element], element_id: str, text: str, x: int, y: i
                    style="#error").rect.bottom
 
 
-def draw_error_icons(surface: pygame.Surface, icons: list[Element], metrics) -> None:
+def draw_error_icons(surface: pygame.Surface, icons: list[Element], metrics, theme: str) -> None:
     for element in icons:
         if element.visible:
-            pygame.draw.circle(surface, ERROR_COLOUR, element.rect.center, element.rect.w // 2)
-            mark = font(metrics.body_px, True).render("!", True, "#FFFFFF")
+            pygame.draw.circle(surface, colour(theme, "normal_bg", "#error_icon"), element.rect.center,
+                               element.rect.w // 2)
+            mark = font(metrics.body_px, True).render("!", True, colour(theme, "normal_text", "#error_icon"))
             surface.blit(mark, mark.get_rect(center=element.rect.center))

@@ -19,6 +19,7 @@ from game.ui.layout import flow
 from game.ui.mail_view import folder_label
 from game.ui.scroll import ScrollArea
 from game.ui.rows import TextCache, draw_list_bar, draw_rows
+from game.ui.theme import scroll_bar_colours
 
 WHEEL_ROWS = 3
 
@@ -205,10 +206,10 @@ class FilesView(AppView):
     def draw_overlay(self, surface: pygame.Surface) -> None:
         m = self.app.metrics
         if m.narrow:
-            self.list_area.draw_bar(surface, "#5B6875", max(8, m.px(8)))
+            self.list_area.draw_bar(surface, scroll_bar_colours(self.app.theme), max(8, m.px(8)))
         elif self.rows:
             draw_list_bar(surface, self.list_rect, self.scroll, len(self.rows), len(self.fs.in_folder(self.folder)),
-                          max(4, m.pad - 2))
+                          max(4, m.pad - 2), self.app.theme)
 
     # --- input ------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> bool:

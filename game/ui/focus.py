@@ -73,8 +73,13 @@ class FocusManager:
             return True
         return False
 
-    def draw(self, surface: pygame.Surface, colour: str, width: int) -> None:
+    def draw(self, surface: pygame.Surface, colour: str, gap_colour: str, width: int) -> None:
+        """The ring, with a band of `gap_colour` between it and the element: the ring stands out against
+        whatever it surrounds (a filled button of a colour near the ring's) and whatever surrounds it."""
         element = self.focused
         if element is not None and element.visible:
-            ring = element.rect.inflate(2 * width + 2, 2 * width + 2)
-            pygame.draw.rect(surface, colour, ring, width, border_radius=4)
+            gap = max(1, width // 3)
+            band = element.rect.inflate(2 * gap, 2 * gap)
+            pygame.draw.rect(surface, gap_colour, band, gap, border_radius=4)
+            ring = band.inflate(2 * width, 2 * width)
+            pygame.draw.rect(surface, colour, ring, width, border_radius=4 + width)

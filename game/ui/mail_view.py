@@ -20,6 +20,7 @@ from game.ui.elements import Element
 from game.ui.layout import flow
 from game.ui.rows import TextCache, draw_list_bar, draw_rows
 from game.ui.scroll import ScrollArea
+from game.ui.theme import colour, scroll_bar_colours
 
 WHEEL_ROWS = 3
 
@@ -345,21 +346,21 @@ class MailView(AppView):
 
     def draw_background(self, surface: pygame.Surface) -> None:
         for start, end in self.separators:
-            pygame.draw.line(surface, "#C5CDD6", start, end, 2)
+            pygame.draw.line(surface, colour(self.app.theme, "normal_border", "panel"), start, end, 2)
         draw_rows(surface, self.app, self.rows, self._text_cache)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
         if self.active_area is not None:
-            self.active_area.draw_bar(surface, "#5B6875", max(8, self.app.metrics.px(8)))
+            self.active_area.draw_bar(surface, scroll_bar_colours(self.app.theme), max(8, self.app.metrics.px(8)))
         elif self.page != "compose" and self.rows:
             draw_list_bar(surface, self.list_rect, self.scroll, len(self.rows), len(self.box.in_folder(self.folder)),
-                          max(4, self.app.metrics.gap - 4))
+                          max(4, self.app.metrics.gap - 4), self.app.theme)
         m = self.app.metrics
         radius = max(3, min(m.px(5), m.hpad // 2 - 3))  # inside the row's padding, clear of its border
         for element, _, _ in self.rows:
             if element.visible and element.bold:  # bold: unread
                 centre = (element.rect.x + m.hpad // 2, element.rect.y + m.line(bold=True) // 2 + m.pad // 2)
-                pygame.draw.circle(surface, "#1F5FAF", centre, radius)
+                pygame.draw.circle(surface, colour(self.app.theme, "unread_mark", "#row"), centre, radius)
 
     # --- input ------------------------------------------------------------------------------
     def handle_event(self, event: pygame.event.Event) -> bool:

@@ -53,7 +53,7 @@ def draw_bar(surface: pygame.Surface, rect: pygame.Rect, area: AreaProfile, look
             box = pygame.Rect(left + strong + 1, rect.y + inset // 2, right - left - 2 * strong - 2,
                               rect.h - inset)
             pygame.draw.rect(surface, look["marker_bg"], box, border_radius=max(2, inset // 2))
-        ink = look["marker_text"] if cell.most_likely else look["normal_text"]
+        ink = look["marker_text"] if cell.most_likely else look["range_text"] if cell.in_range else look["normal_text"]
         number = cache.get(str(cell.number), m.body_px, ink, cell.most_likely)
         surface.blit(number, number.get_rect(center=((left + right) // 2, rect.centery)))
     pygame.draw.rect(surface, look["normal_border"], rect, thin)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from collections.abc import Callable
 
 import pygame
 
@@ -19,6 +20,7 @@ from game.ui.app_view import AppView
 from game.ui.elements import Element
 from game.ui.layout import flow
 from game.ui.rows import TextCache
+from game.ui.theme import colour
 
 STEP_MS = 1000 / 60
 CAPTION_MS = 1500
@@ -26,9 +28,9 @@ GAME_KEYS = {pygame.K_LEFT: "left", pygame.K_RIGHT: "right", pygame.K_UP: "up", 
              pygame.K_SPACE: "space", pygame.K_p: "p", pygame.K_ESCAPE: "escape", pygame.K_RETURN: "enter",
              pygame.K_KP_ENTER: "enter"}
 CAPTURE_KEY = pygame.K_F2
-TILE_COLOURS = {"#": "#6B4F2A", "=": "#8C6B3F", "^": "#9AA5B1", "D": "#7A3E1D", "S": "#C2410C", "C": "#2F7D32",
-                "E": "#1F5FAF"}
-SKY, GRASS, PLACEHOLDER = "#BFE3F5", "#3F8F3A", ("#FF00FF", "#000000")
+# The level's tiles, by the colour each takes in the theme's #qa_game block.
+TILES = {"#": "ground", "=": "platform", "^": "spikes", "D": "door", "S": "flag_start", "C": "flag_checkpoint",
+         "E": "flag_end"}
 SOUND_NOTES = {"jump": 660, "collect": 990, "hurt": 180, "door": 330, "level_done": 520}
 
 
@@ -175,7 +177,7 @@ class QaGameView(AppView):
         surface.set_clip(rect)
         state = self.sim.state
         if state.mode in ("title", "game_over", "finished"):
-            pygame.draw.rect(surface, "#243447", rect)
+            pygame.draw.rect(surface, self._colour("dark_bg"), rect)
         else:
             self._draw_level(surface, rect)
         self._draw_hud(surface, rect)
@@ -186,6 +188,10 @@ class QaGameView(AppView):
 
     _last_frame: pygame.Surface | None = None
 
+    def _colour(self, key: str) -> str:
+        """The game's look is the theme's too: its #qa_game block."""
+        return colour(self.app.theme, key, "#qa_game")
+
     def _camera(self, rect: pygame.Rect) -> float:
         world_w = self.sim.world.width * TILE * self.scale
         centre = (self.sim.state.player.x + PLAYER_W / 2) * self.scale
@@ -195,24 +201,25 @@ class QaGameView(AppView):
         """The level's tiles drawn once (again when a door opens), at the screen's scale."""
         world, state = self.sim.world, self.sim.state
         placeholders = self.sim.placeholders()
-        key = (world.id, self.scale, tuple(map(tuple, state.opened_doors.get(world.id, []))), placeholders)
+        key = (world.id, self.scale, tuple(map(tuple, state.opened_doors.get(world.id, []))), placeholders,
+               self.app.theme)
         if self._static is not None and self._static[0] == key:
             return self._static[1]
         side = max(1, round(TILE * self.scale))
         layer = pygame.Surface((world.width * side, world.height * side))
-        layer.fill(SKY)
+        layer.fill(self._colour("sky"))
         for row in range(world.height):
             for col in range(world.width):
                 char = world.char(col, row)
-                if char not in TILE_COLOURS:
+                if char not in TILES:
                     continue
                 if char == "D" and self.sim.door_open(col, row):
                     continue
                 cell = pygame.Rect(col * side, row * side, side, side)
                 if char in placeholders:
-                    _placeholder(layer, cell)
+                    _placeholder(layer, cell, self._colour)
                 else:
-                    _tile(layer, char, cell, world.char(col, row - 1) if row else ".")
+                    _tile(layer, char, cell, world.char(col, row - 1) if row else ".", self._colour)
         self._static = (key, layer)
         return layer
 
@@ -225,30 +232,30 @@ class QaGameView(AppView):
         for item in self.sim.visible_items():
             centre = (rect.x + (item.col + 0.5) * TILE * s - camera, rect.y + (item.row + 0.5) * TILE * s)
             if item.kind in placeholders:
-                _placeholder(surface, pygame.Rect(centre[0] - 8 * s, centre[1] - 8 * s, 16 * s, 16 * s))
+                _placeholder(surface, pygame.Rect(centre[0] - 8 * s, centre[1] - 8 * s, 16 * s, 16 * s), self._colour)
             else:
-                colour = "#4338CA" if item.kind == "blueberry" else "#EAB308"
-                pygame.draw.circle(surface, colour, centre, (7 if item.kind == "blueberry" else 9) * s)
-                pygame.draw.circle(surface, "#FFFFFF", (centre[0] - 2 * s, centre[1] - 2 * s), 2 * s)
+                fill = self._colour("blueberry" if item.kind == "blueberry" else "coin")
+                pygame.draw.circle(surface, fill, centre, (7 if item.kind == "blueberry" else 9) * s)
+                pygame.draw.circle(surface, self._colour("shine"), (centre[0] - 2 * s, centre[1] - 2 * s), 2 * s)
         for bx, by in self.sim.bee_positions():
             box = pygame.Rect(rect.x + bx * s - camera, rect.y + by * s, 20 * s, 20 * s)
             if "bee" in placeholders:
-                _placeholder(surface, box)
+                _placeholder(surface, box, self._colour)
             else:
-                pygame.draw.ellipse(surface, "#FACC15", box)
-                pygame.draw.line(surface, "#1B1F24", (box.centerx - 2 * s, box.top + 2), (box.centerx - 2 * s,
+                pygame.draw.ellipse(surface, self._colour("bee"), box)
+                pygame.draw.line(surface, self._colour("bee_stripe"), (box.centerx - 2 * s, box.top + 2), (box.centerx - 2 * s,
                                                                                            box.bottom - 2), max(2, int(3 * s)))
-                pygame.draw.ellipse(surface, "#E0F2FE", box.move(0, -8 * s).inflate(-8 * s, -10 * s))
+                pygame.draw.ellipse(surface, self._colour("bee_wing"), box.move(0, -8 * s).inflate(-8 * s, -10 * s))
         p = self.sim.state.player
         body = pygame.Rect(rect.x + p.x * s - camera, rect.y + p.y * s, 24 * s, 30 * s)
         if not p.hurt or (p.hurt // 6) % 2:
-            pygame.draw.rect(surface, "#DC2626", body, border_radius=int(6 * s))
+            pygame.draw.rect(surface, self._colour("player"), body, border_radius=int(6 * s))
             eye = (body.centerx + 5 * s * p.facing, body.top + 9 * s)
-            pygame.draw.circle(surface, "#FFFFFF", eye, 4 * s)
-            pygame.draw.circle(surface, "#1B1F24", eye, 2 * s)
+            pygame.draw.circle(surface, self._colour("eye"), eye, 4 * s)
+            pygame.draw.circle(surface, self._colour("pupil"), eye, 2 * s)
 
-    def _words(self, text: str, colour: str = "#FFFFFF", bold: bool = False) -> pygame.Surface:
-        return self._text.get(text, self.app.metrics.body_px, colour, bold)
+    def _words(self, text: str, ink: str, bold: bool = False) -> pygame.Surface:
+        return self._text.get(text, self.app.metrics.body_px, ink, bold)
 
     def _draw_hud(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         state, texts = self.sim.state, self.sim.texts()
@@ -260,9 +267,9 @@ class QaGameView(AppView):
                f"{texts['hud.time']} : {seconds // 60}:{seconds % 60:02d}")
         if not self.app.locale.startswith("fr"):
             hud = hud.replace(" : ", ": ")
-        image = self._words(hud, bold=True)
+        image = self._words(hud, self._colour("hud_text"), bold=True)
         band = pygame.Rect(rect.x, rect.y, rect.w, image.get_height() + 8)
-        pygame.draw.rect(surface, "#1B1F24", band)
+        pygame.draw.rect(surface, self._colour("hud_bg"), band)
         surface.blit(image, (rect.x + 12, rect.y + 4))
 
     def _draw_screen(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -286,11 +293,11 @@ class QaGameView(AppView):
             self._draw_crash(surface, rect, texts)
             return
         if lines:
-            images = [self._words(text, bold=bold) for text, bold in lines]
+            images = [self._words(text, self._colour("box_text"), bold=bold) for text, bold in lines]
             height = sum(i.get_height() + 8 for i in images) + 24
             box = pygame.Rect(0, 0, min(rect.w - 40, max(i.get_width() for i in images) + 60), height)
             box.center = rect.center
-            pygame.draw.rect(surface, "#1B1F24", box, border_radius=12)
+            pygame.draw.rect(surface, self._colour("box_bg"), box, border_radius=12)
             y = box.y + 12
             for image in images:
                 surface.blit(image, (box.centerx - image.get_width() // 2, y))
@@ -298,16 +305,16 @@ class QaGameView(AppView):
 
     def _draw_crash(self, surface: pygame.Surface, rect: pygame.Rect, texts: dict[str, str]) -> None:
         """A fake operating-system error window: the seeded crash."""
-        pygame.draw.rect(surface, "#243447", rect)
-        title = self._words(texts["crash.title"], "#FFFFFF", bold=True)
-        body = self._words(texts["crash.text"].format(code=self.sim.state.crash_code), "#1B1F24")
-        hint = self._words(texts["crash.hint"], "#1B1F24")
+        pygame.draw.rect(surface, self._colour("dark_bg"), rect)
+        title = self._words(texts["crash.title"], self._colour("crash_title_text"), bold=True)
+        body = self._words(texts["crash.text"].format(code=self.sim.state.crash_code), self._colour("crash_text"))
+        hint = self._words(texts["crash.hint"], self._colour("crash_text"))
         width = min(rect.w - 40, max(title.get_width(), body.get_width(), hint.get_width()) + 48)
         box = pygame.Rect(0, 0, width, title.get_height() + body.get_height() + hint.get_height() + 60)
         box.center = rect.center
-        pygame.draw.rect(surface, "#F3F4F6", box)
-        pygame.draw.rect(surface, "#9CA3AF", box, 2)
-        pygame.draw.rect(surface, "#1F5FAF", (box.x, box.y, box.w, title.get_height() + 12))
+        pygame.draw.rect(surface, self._colour("crash_bg"), box)
+        pygame.draw.rect(surface, self._colour("crash_border"), box, 2)
+        pygame.draw.rect(surface, self._colour("crash_title_bg"), (box.x, box.y, box.w, title.get_height() + 12))
         surface.blit(title, (box.x + 12, box.y + 6))
         surface.blit(body, (box.x + 24, box.y + title.get_height() + 24))
         surface.blit(hint, (box.x + 24, box.y + title.get_height() + body.get_height() + 36))
@@ -316,35 +323,37 @@ class QaGameView(AppView):
         if self.game.app.captions:
             m = self.app.metrics
             captions = "  ".join(text for text, _ in self.captions) or " "
-            surface.blit(self._words(captions, "#1B1F24", bold=True),
+            ink = colour(self.app.theme, "normal_text", "label")  # under the game, on the screen's background
+            surface.blit(self._words(captions, ink, bold=True),
                          (self.game_rect.x, self.game_rect.bottom + m.pad // 2))
 
 
-def _tile(surface: pygame.Surface, char: str, cell: pygame.Rect, above: str) -> None:
+def _tile(surface: pygame.Surface, char: str, cell: pygame.Rect, above: str, look: Callable[[str], str]) -> None:
     if char == "^":
         points = [(cell.left, cell.bottom), (cell.centerx, cell.top + cell.h // 4), (cell.right, cell.bottom)]
-        pygame.draw.polygon(surface, TILE_COLOURS[char], points)
+        pygame.draw.polygon(surface, look(TILES[char]), points)
         return
     if char in "SCE":
         pole = pygame.Rect(cell.x + cell.w // 2 - 2, cell.y, 4, cell.h)
-        pygame.draw.rect(surface, "#4B5563", pole)
+        pygame.draw.rect(surface, look("pole"), pole)
         flag = pygame.Rect(pole.right, cell.y + 2, cell.w // 2 - 2, cell.h // 3)
-        pygame.draw.rect(surface, TILE_COLOURS[char], flag)
+        pygame.draw.rect(surface, look(TILES[char]), flag)
         return
-    pygame.draw.rect(surface, TILE_COLOURS[char], cell)
+    pygame.draw.rect(surface, look(TILES[char]), cell)
     if char in "#=" and above not in "#=":
-        pygame.draw.rect(surface, GRASS, (cell.x, cell.y, cell.w, max(2, cell.h // 5)))
+        pygame.draw.rect(surface, look("grass"), (cell.x, cell.y, cell.w, max(2, cell.h // 5)))
     if char == "D":
-        pygame.draw.rect(surface, "#1B1F24", cell, 2)
-        pygame.draw.circle(surface, "#FACC15", (cell.right - cell.w // 4, cell.centery), max(2, cell.w // 10))
+        pygame.draw.rect(surface, look("door_border"), cell, 2)
+        pygame.draw.circle(surface, look("door_knob"), (cell.right - cell.w // 4, cell.centery), max(2, cell.w // 10))
 
 
-def _placeholder(surface: pygame.Surface, cell: pygame.Rect) -> None:
+def _placeholder(surface: pygame.Surface, cell: pygame.Rect, look: Callable[[str], str]) -> None:
     """The magenta and black checker games show when a texture is missing."""
     half_w, half_h = max(1, cell.w // 2), max(1, cell.h // 2)
+    squares = (look("placeholder_a"), look("placeholder_b"))
     for i in range(2):
         for j in range(2):
-            pygame.draw.rect(surface, PLACEHOLDER[(i + j) % 2], (cell.x + i * half_w, cell.y + j * half_h, half_w, half_h))
+            pygame.draw.rect(surface, squares[(i + j) % 2], (cell.x + i * half_w, cell.y + j * half_h, half_w, half_h))
 
 
 def _beep(frequency: int, ms: int = 90) -> pygame.mixer.Sound:

@@ -6,7 +6,7 @@ import pygame
 
 from game.ui.elements import Element
 from game.ui.layout import font
-from game.ui.theme import row_colours
+from game.ui.theme import row_colours, scroll_bar_colours
 
 Row = tuple[Element, list[tuple[str, bool]], bool]  # element, its lines (text, bold), selected
 
@@ -30,7 +30,7 @@ class TextCache:
 
 def draw_rows(surface: pygame.Surface, app, rows: list[Row], cache: TextCache) -> None:
     m = app.metrics
-    look = row_colours(app.settings.theme)
+    look = row_colours(app.theme)
     for element, lines, selected in rows:
         if not element.visible:
             continue
@@ -47,12 +47,14 @@ def draw_rows(surface: pygame.Surface, app, rows: list[Row], cache: TextCache) -
             y += m.line(bold=bold)
 
 
-def draw_list_bar(surface: pygame.Surface, rect: pygame.Rect, first: int, shown: int, total: int, width: int) -> None:
+def draw_list_bar(surface: pygame.Surface, rect: pygame.Rect, first: int, shown: int, total: int, width: int,
+                  theme: str) -> None:
     """Where the rows in view sit in the whole list, just right of it: there is more than what shows."""
     if total <= shown or total == 0:
         return
     track = pygame.Rect(rect.right + 2, rect.top, width, rect.h)
     thumb_h = max(width * 3, track.h * shown // total)
     thumb_y = track.top + (track.h - thumb_h) * first // max(1, total - shown)
-    pygame.draw.rect(surface, "#DCE3EC", track, border_radius=width // 2)
-    pygame.draw.rect(surface, "#5B6875", (track.x, thumb_y, width, thumb_h), border_radius=width // 2)
+    track_colour, thumb_colour = scroll_bar_colours(theme)
+    pygame.draw.rect(surface, track_colour, track, border_radius=width // 2)
+    pygame.draw.rect(surface, thumb_colour, (track.x, thumb_y, width, thumb_h), border_radius=width // 2)

@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 # A session of several scenarios for the results screen, each played by its walkthrough (done well) or
 # stopped at once with "I'm done" (nothing done): several areas measured, at different levels.
@@ -24,8 +25,19 @@ RESULTS_SESSION = [
     ("qa/two-obvious-bugs.yaml", "stop"),
 ]
 
-# Each shot: file name, scenario (or a session: a list of scenarios and how each is played), steps to play
-# before it (element ids to click, or ("type", text)), text scale, locale.
+
+class Shot(NamedTuple):
+    """File name, scenario (or a session: a list of scenarios and how each is played), steps to play before it
+    (element ids to click, or ("type", text)), text scale, locale, theme. A plain tuple of the first five is a
+    shot in the default theme."""
+    name: str
+    scenario: str | list | None
+    steps: list
+    scale: int = 100
+    locale: str = "fr-CA"
+    theme: str = "default"
+
+
 SHOTS = [
     ("facilitator.png", None, ["title.facilitator", "pin.entry", ("type", "2468"), "pin.confirm", ("type", "2468"),
                                "pin.ok"], 100, "fr-CA"),
@@ -53,6 +65,10 @@ SHOTS = [
       ("type", "Bonjour Sophie,\nOui, je serai présent mardi à 14 h.\nMerci,\nAlex"), "compose.send",
       "dialog.sent.ok", "end.next"], 100, "fr-CA"),
     ("results.png", RESULTS_SESSION, [], 100, "fr-CA"),
+    # Accessibility: the results (wrapped text, the chart we draw) at 200 % text, the mail client in high contrast.
+    Shot("text-200.png", RESULTS_SESSION, [], 200),
+    Shot("high-contrast.png", "mail/confirm-meeting.yaml", ["brief.start", "mail.message.meeting"],
+         theme="high-contrast"),
 ]
 
 
@@ -78,13 +94,13 @@ def capture(out: Path) -> list[Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     saved = []
-    for name, scenario, steps, scale, locale in SHOTS:
+    for name, scenario, steps, scale, locale, theme in (Shot(*shot) for shot in SHOTS):
         store = EventStore(Path(os.environ["NUMPLUS_DATA_DIR"]) / "shots.sqlite3")
         clock = ManualClock()
         plays = [(load_scenario(SCENARIOS / path), how) for path, how in
                  (scenario if isinstance(scenario, list) else [(scenario, None)] if scenario else [])]
         app = GameApp(store=store, library={loaded.id: loaded for loaded, _ in plays},
-                      settings=Settings(locale=locale, text_scale=scale), clock=clock, headless=False)
+                      settings=Settings(locale=locale, text_scale=scale, theme=theme), clock=clock, headless=False)
         driver = Driver(app, clock)
         if not plays:
             app.show(TitleScene(app))

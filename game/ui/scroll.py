@@ -106,16 +106,17 @@ class ScrollArea:
         self.reposition()
         return True
 
-    def draw_bar(self, surface: pygame.Surface, colour: str, width: int) -> None:
-        """A plain position bar at the right edge, so people see there is more below."""
+    def draw_bar(self, surface: pygame.Surface, colours: tuple[str, str], width: int) -> None:
+        """A plain position bar at the right edge, so people see there is more below; colours: (track, thumb),
+        from the theme (theme.scroll_bar_colours)."""
         total = self.content_bottom - self.clip.top
         if total <= self.clip.h:
             return
         track = pygame.Rect(self.clip.right - width, self.clip.top, width, self.clip.h)
         thumb_h = max(width * 3, self.clip.h * self.clip.h // total)
         thumb_y = track.top + (track.h - thumb_h) * self.offset // max(1, self.max_offset)
-        pygame.draw.rect(surface, "#DCE3EC", track, border_radius=width // 2)
-        pygame.draw.rect(surface, colour, (track.x, thumb_y, width, thumb_h), border_radius=width // 2)
+        pygame.draw.rect(surface, colours[0], track, border_radius=width // 2)
+        pygame.draw.rect(surface, colours[1], (track.x, thumb_y, width, thumb_h), border_radius=width // 2)
 
 
 def _show(widget: Any, actual: pygame.Rect, shown: bool) -> None:

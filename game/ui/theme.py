@@ -26,6 +26,11 @@ def theme_dict(name: str, scale: int) -> dict:
         for element_type in ELEMENT_TYPES:
             block = theme.setdefault(element_type, {})
             block.setdefault("font", dict(default_font))
+    for block in theme.values():
+        opacity = block.get("misc", {}).pop("opacity", None) if isinstance(block, dict) else None
+        if opacity is not None:  # theme files hold #RRGGBB only: a see-through panel (the scrim) says how much
+            colours = block.setdefault("colours", {})
+            colours["dark_bg"] = colours["dark_bg"][:7] + f"{round(int(opacity) * 255 / 100):02X}"
     if "#check" in theme:  # a check box's text starts after the box we draw, which grows with the text
         theme["#check"].setdefault("misc", {})["text_horiz_alignment_padding"] = str(round(48 * scale / 100))
     for block in theme.values():
@@ -38,26 +43,34 @@ def theme_dict(name: str, scale: int) -> dict:
     return theme
 
 
-def colour(name: str, key: str) -> str:
-    return _raw(name)["defaults"]["colours"][key]
+def theme_names() -> list[str]:
+    """The themes a person can choose: every file in assets/themes (default, high-contrast)."""
+    return sorted(path.stem for path in THEMES.glob("*.json"))
+
+
+def colour(name: str, key: str, block: str = "defaults") -> str:
+    """A colour we draw ourselves: `key` of the theme's `block`, else of its defaults."""
+    raw = _raw(name)
+    found = raw.get(block, {}).get("colours", {}).get(key)
+    return found if found is not None else raw["defaults"]["colours"][key]
 
 
 def row_colours(name: str) -> dict[str, str]:
     """List rows are drawn by us: their colours still come from the theme's #row block."""
-    raw = _raw(name)
-    row = raw.get("#row", {}).get("colours", {})
-    muted = raw.get("#muted", {}).get("colours", {}).get("normal_text", row.get("normal_text", "#000000"))
-    return {"normal_bg": row.get("normal_bg", "#FFFFFF"), "hovered_bg": row.get("hovered_bg", "#E3ECF7"),
-            "selected_bg": row.get("selected_bg", "#CFE0F5"), "normal_border": row.get("normal_border", "#C5CDD6"),
-            "selected_border": row.get("selected_border", "#1F5FAF"), "normal_text": row.get("normal_text", "#000000"),
-            "muted_text": muted}
+    keys = ("normal_bg", "hovered_bg", "selected_bg", "normal_border", "selected_border", "normal_text",
+            "unread_mark")
+    return {**{key: colour(name, key, "#row") for key in keys}, "muted_text": colour(name, "normal_text", "#muted")}
 
 
-CHART_DEFAULTS = {"band_a": "#FFFFFF", "band_b": "#E4E9F0", "range_bg": "#B9D2F0", "marker_bg": "#1F5FAF",
-                  "marker_text": "#FFFFFF", "normal_text": "#1B1F24", "normal_border": "#5B6875",
-                  "separator": "#9AA5B1"}
+CHART_KEYS = ("band_a", "band_b", "range_bg", "marker_bg", "marker_text", "range_text", "normal_text", "normal_border",
+              "separator")
 
 
 def chart_colours(name: str) -> dict[str, str]:
     """The results chart is drawn by us: its colours come from the theme's #chart block."""
-    return {**CHART_DEFAULTS, **_raw(name).get("#chart", {}).get("colours", {})}
+    return {key: colour(name, key, "#chart") for key in CHART_KEYS}
+
+
+def scroll_bar_colours(name: str) -> tuple[str, str]:
+    """(track, thumb) of the position bars we draw, as the theme's own scroll bars: vertical_scroll_bar."""
+    return colour(name, "dark_bg", "vertical_scroll_bar"), colour(name, "normal_bg", "vertical_scroll_bar")

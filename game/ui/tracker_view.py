@@ -17,6 +17,7 @@ from game.ui.elements import Element
 from game.ui.errors import draw_error_icons, error_line
 from game.ui.layout import flow
 from game.ui.scroll import ScrollArea
+from game.ui.theme import scroll_bar_colours
 
 TEXT_FIELDS = ("title", "build", "steps", "expected", "actual")
 MULTILINE = ("steps", "expected", "actual")
@@ -223,8 +224,8 @@ class TrackerView(AppView):
         m = self.app.metrics
         for area in (self.list_area, self.form_area):
             if area.placed:
-                area.draw_bar(surface, "#5B6875", max(8, m.px(8)))
-        draw_error_icons(surface, self.icons, m)
+                area.draw_bar(surface, scroll_bar_colours(self.app.theme), max(8, m.px(8)))
+        draw_error_icons(surface, self.icons, m, self.app.theme)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.MOUSEWHEEL:

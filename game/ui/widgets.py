@@ -63,7 +63,8 @@ class Widgets:
                           tool_tip_text=tooltip)
         return self.add(Element(
             id=element_id, kind="button", text=text, rect=widget.rect.copy(), speakable=speakable or text,
-            widget=widget, on_activate=on_activate, focusable=True, scope=scope, lines=[text], on_focus=on_focus))
+            widget=widget, on_activate=on_activate, focusable=True, scope=scope, lines=[text], on_focus=on_focus,
+            style=style))
 
     def label(self, element_id: str, text: str, x: int, y: int, width: int, *, bold: bool = False,
               title: bool = False, style: str | None = None, scope: int = SCREEN, container=None) -> Element:
@@ -80,7 +81,7 @@ class Widgets:
             parts.append((widget, line_rect))
         virtual = pygame.Rect(x, y, width, line_h * len(lines))
         self.add(Element(id=element_id, kind="label", text=text, rect=virtual.copy(), speakable=text,
-                         scope=scope, lines=lines, bold=bold, title=title), parts)
+                         scope=scope, lines=lines, bold=bold, title=title, style=object_id), parts)
         # The virtual rect, so that the caller places what follows below it.
         return Element(id=element_id, kind="label", text=text, rect=virtual)
 

@@ -9,6 +9,7 @@ import pygame
 
 from game.ui.layout import LOGICAL_SIZE
 from game.ui.scroll import ScrollArea
+from game.ui.theme import scroll_bar_colours
 
 if TYPE_CHECKING:
     from game.ui.app import GameApp
@@ -44,6 +45,13 @@ class Scene(ABC):
     def wants_key(self, event: pygame.event.Event) -> bool:
         return False
 
+    def read_aloud_text(self) -> str:
+        """What "Read aloud" (and Shift+F9) reads: the screen's texts in reading order (the dialog's when one
+        is open). A screen with one main text (an open message) says only that."""
+        from game.ui.read_aloud import page_text
+
+        return page_text(self.app.tree.active())
+
     def before_rebuild(self) -> None:
         """Hand anything typed to the runtime before the widgets are made anew."""
 
@@ -76,4 +84,4 @@ class PageScene(Scene):
         return False
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
-        self.area.draw_bar(surface, "#5B6875", max(8, self.app.metrics.px(8)))
+        self.area.draw_bar(surface, scroll_bar_colours(self.app.theme), max(8, self.app.metrics.px(8)))

@@ -24,7 +24,8 @@ class BriefScene(PageScene):
             step = self.t("brief.step", n=engine.next_index + 1, total=len(engine.scenarios))
         else:  # adaptive: how many follow depends on the answers
             step = self.t("brief.step_open", n=engine.next_index + 1)
-        y = w.label("brief.step", step, x, y, width, style="#muted").rect.bottom + m.pad
+        y = self.app.read_aloud.heading(w, "brief.read_aloud", "brief.step", step, x, y, width,
+                                        style="#muted") + m.pad
         y = w.label("brief.title", scenario.title[locale], x, y, width, title=True).rect.bottom + m.gap
         y = w.label("brief.text", scenario.brief[locale], x, y, width).rect.bottom + 2 * m.gap
         y = w.label("brief.no_rush", self.t("brief.no_rush"), x, y, width, style="#muted").rect.bottom + 2 * m.gap

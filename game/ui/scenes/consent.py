@@ -18,15 +18,16 @@ class ConsentScene(PageScene):
         self.participant = participant
 
     def answer(self, research: bool) -> None:
-        from game.ui.scenes.flow import start_session
+        from game.ui.scenes.practice import begin_session
 
-        start_session(self.app, self.participant, research_consent=research)
+        begin_session(self.app, self.participant, research_consent=research)  # the practice offer, or the session
 
     def build_page(self, w) -> None:
         m = w.m
         width = LOGICAL_SIZE[0] - 2 * m.px(60)
         x, y = m.px(60), m.px(40)
-        y = w.label("consent.title", self.t("consent.title"), x, y, width, title=True).rect.bottom + m.gap
+        y = self.app.read_aloud.heading(w, "consent.read_aloud", "consent.title", self.t("consent.title"), x, y,
+                                        width, title=True) + m.gap
         for key in ("consent.what", "consent.anonymous", "consent.choice"):
             y = w.label(key, self.t(key), x, y, width).rect.bottom + m.gap
         y += m.gap

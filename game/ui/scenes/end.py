@@ -14,6 +14,7 @@ from game.ui.profile_chart import band_span, draw_bar
 from game.ui.rows import TextCache
 from game.ui.scenes.base import PageScene
 from game.ui.scenes.flow import after_scenario, finish_session
+from game.ui.scenes.practice import is_practice
 from game.ui.theme import chart_colours
 from scoring.measurement import measure
 from scoring.profile import AreaProfile, Profile, competence_profile
@@ -28,8 +29,10 @@ class EndScene(PageScene):
         width = LOGICAL_SIZE[0] - 2 * m.px(60)
         x, y = m.px(60), m.px(40)
         title = run.loaded.scenario.title[self.app.locale]
-        y = w.label("end.title", title, x, y, width, title=True).rect.bottom + m.gap
+        y = self.app.read_aloud.heading(w, "end.read_aloud", "end.title", title, x, y, width, title=True) + m.gap
         y = w.label("end.text", self.t(f"end.{run.outcome}"), x, y, width).rect.bottom + 2 * m.gap
+        if is_practice(self.app.session.engine) and not self.app.single_scenario:  # the real tasks come next
+            y = w.label("end.practice", self.t("tutorial.end"), x, y, width).rect.bottom + 2 * m.gap
         label = self.t("end.next")
         w.button("end.next", label, pygame.Rect(x, y, max(m.button_w(label), m.px(220)), m.button_h),
                  lambda: after_scenario(self.app))
@@ -68,7 +71,8 @@ class SummaryScene(PageScene):
         m = w.m
         width = LOGICAL_SIZE[0] - 2 * m.px(60)
         x, y = m.px(60), m.px(40)
-        y = w.label("summary.title", self.t("summary.title"), x, y, width, title=True).rect.bottom + m.gap
+        y = self.app.read_aloud.heading(w, "summary.read_aloud", "summary.title", self.t("summary.title"), x, y,
+                                        width, title=True) + m.gap
         y = w.label("summary.text", self.t("summary.text", n=len(results)), x, y, width).rect.bottom + m.gap
         y = self._measured(w, x, y, width)
         y = self._advice(w, x, y, width)
@@ -175,7 +179,7 @@ class SummaryScene(PageScene):
         return y
 
     def draw_background(self, surface: pygame.Surface) -> None:
-        look = chart_colours(self.app.settings.theme)
+        look = chart_colours(self.app.theme)
         clip = self.area.clip
         surface.set_clip(clip)  # a bar partly scrolled out shows partly
         for element, area in self.bars:

@@ -63,10 +63,11 @@ def after_scenario(app: "GameApp") -> None:
     """Next scenario's brief, or the summary when none is left."""
     from game.ui.scenes.brief import BriefScene
     from game.ui.scenes.end import SummaryScene
+    from game.ui.scenes.practice import practice_over
 
     if app.session.engine.has_next_scenario:
         app.show(BriefScene(app))
-    else:
+    elif not practice_over(app):  # after the practice, the real session starts
         app.show(SummaryScene(app))
 
 

@@ -9,10 +9,14 @@ from game.settings import TEXT_SCALES
 from game.ui.dialog import Dialog, DialogButton
 from game.ui.layout import LOGICAL_SIZE
 from game.ui.mail_view import MailView
+from game.ui.more_time import MoreTimeOffer
 from game.ui.scenes.base import Scene
+from game.ui.theme import colour
 
 
 APP_ORDER = ("mail", "browser", "files", "qa_game", "bug_tracker")
+CHROME_PREFIXES = ("scenario.", "taskbar.")  # the top bar and the taskbar: not part of what the screen says
+MAIN_TEXT = {"mail": "mail.reading."}  # an open message is what "Read aloud" reads in the mail app
 
 
 class PlayerScene(Scene):
@@ -31,6 +35,7 @@ class PlayerScene(Scene):
         self.current = start if start in self.views else next(iter(self.views))
         self.bar_h = 0
         self.taskbar_h = 0
+        self.more_time = MoreTimeOffer(app)  # near the end of a time budget: "Do you need more time?"
 
     @property
     def view(self):
@@ -53,27 +58,39 @@ class PlayerScene(Scene):
         screen_w, screen_h = LOGICAL_SIZE
         self.bar_h = m.button_h + 2 * m.pad
         self.taskbar_h = m.button_h + 2 * m.pad
-        # Top bar, right to left: I'm done, help, text size.
+        # Top bar, right to left: I'm done, help, text size, read aloud (its text: None, it changes).
         labels = [("scenario.done", self.t("scenario.done"), self.ask_done, "#primary"),
                   ("scenario.help", self.t("scenario.help"), self.show_help, "#secondary"),
-                  ("scenario.text_size", self.t("scenario.text_size"), self.next_text_size, "#secondary")]
+                  ("scenario.text_size", self.t("scenario.text_size"), self.next_text_size, "#secondary"),
+                  ("scenario.read_aloud", None, None, "#secondary")]
         x = screen_w - m.pad
         placed = []
         for element_id, text, callback, style in labels:
-            bw = m.button_w(text)
+            bw = m.button_w(text) if text is not None else self.app.read_aloud.width(m)
             x -= bw
             placed.append((element_id, text, pygame.Rect(x, m.pad, bw, m.button_h), callback, style))
             x -= m.gap
         title = self.run.loaded.scenario.title[self.app.locale]
         title_w = x - 2 * m.pad
         lines = m.wrap(title, title_w, bold=True)
-        if len(lines) > 1:  # a long title wraps onto a taller bar rather than being cut
+        title_y = None
+        if len(lines) > 2:  # large text: the title on a row of its own, above the buttons
+            title_w = screen_w - 4 * m.pad
+            lines = m.wrap(title, title_w, bold=True)
+            title_y, row_h = m.pad // 2, len(lines) * m.line(bold=True) - m.pad // 2
+            placed = [(i, text, rect.move(0, row_h), callback, style) for i, text, rect, callback, style in placed]
+            self.bar_h = row_h + m.button_h + 2 * m.pad
+        elif len(lines) > 1:  # a long title wraps onto a taller bar rather than being cut
             self.bar_h = max(self.bar_h, len(lines) * m.line(bold=True) + 2 * m.pad)
-        w.label("scenario.title", title, 2 * m.pad, (self.bar_h - len(lines) * m.line(bold=True)) // 2, title_w,
-                bold=True)
-        # Reading order: title, text size, help, done (left to right).
+        if title_y is None:
+            title_y = (self.bar_h - len(lines) * m.line(bold=True)) // 2
+        w.label("scenario.title", title, 2 * m.pad, title_y, title_w, bold=True)
+        # Reading order: title, read aloud, text size, help, done (left to right).
         for element_id, text, rect, callback, style in reversed(placed):
-            w.button(element_id, text, rect, callback, style=style)
+            if text is None:
+                self.app.read_aloud.button(w, element_id, rect, style=style)
+            else:
+                w.button(element_id, text, rect, callback, style=style)
         area = pygame.Rect(0, self.bar_h, screen_w, screen_h - self.bar_h - self.taskbar_h)
         self.view.build(w, area)
         self._build_taskbar(w, screen_w, screen_h)
@@ -126,11 +143,14 @@ class PlayerScene(Scene):
     def update(self, now_ms: int) -> None:
         """Each frame: the app in front may run on the clock (the game under test)."""
         if self.run is not None and self.run.outcome is None:
-            if self.app.session.engine.time_is_up():
+            if self.app.session.engine.time_is_up() and not self.more_time.showing:
                 if not self.view.commit_fields():  # what was typed is kept before the end
                     self.app.session.engine.end_scenario("timed_out")
                 self.scenario_over()
                 return
+            self.more_time.ask_when_due(self.view)
+            if self.run.outcome is not None:
+                return  # what was typed before the question met the end conditions
             if not self.app.tree.dialog_open:
                 self.view.update(now_ms)
             elif self.view.animating or getattr(self.view, "last_ms", None) is not None:
@@ -145,9 +165,12 @@ class PlayerScene(Scene):
 
     def draw_background(self, surface: pygame.Surface) -> None:
         screen_w, screen_h = LOGICAL_SIZE
-        pygame.draw.rect(surface, "#DCE3EC", (0, 0, screen_w, self.bar_h))
-        pygame.draw.line(surface, "#C5CDD6", (0, self.bar_h - 1), (screen_w, self.bar_h - 1))
-        pygame.draw.rect(surface, "#243447", (0, screen_h - self.taskbar_h, screen_w, self.taskbar_h))
+        theme = self.app.theme
+        pygame.draw.rect(surface, colour(theme, "dark_bg", "#bar"), (0, 0, screen_w, self.bar_h))
+        pygame.draw.line(surface, colour(theme, "normal_border", "#bar"), (0, self.bar_h - 1), (screen_w, self.bar_h - 1))
+        taskbar_top = screen_h - self.taskbar_h
+        pygame.draw.rect(surface, colour(theme, "dark_bg", "#taskbar"), (0, taskbar_top, screen_w, self.taskbar_h))
+        pygame.draw.line(surface, colour(theme, "normal_border", "#taskbar"), (0, taskbar_top), (screen_w, taskbar_top))
         self.view.draw_background(surface)
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
@@ -174,10 +197,36 @@ class PlayerScene(Scene):
     # --- the participant's controls ----------------------------------------------------
     def show_help(self) -> None:
         self.app.act(a.OpenHelp())
+        self.app.show_dialog(self._help_dialog())
+
+    def _help_dialog(self, focus: str | None = None) -> Dialog:
+        """The brief again, with read-aloud: read it, and the automatic reading on or off."""
         scenario = self.run.loaded.scenario
-        self.app.show_dialog(Dialog("dialog.help", scenario.title[self.app.locale], scenario.brief[self.app.locale],
-                                    [DialogButton("dialog.help.close", self.t("close"), self.app.close_dialog)],
-                                    escape="dialog.help.close"))
+        read_aloud = self.app.read_aloud
+        read_aloud.register("dialog.help.read_aloud")
+        return Dialog("dialog.help", scenario.title[self.app.locale], scenario.brief[self.app.locale],
+                      [DialogButton("dialog.help.close", self.t("close"), self.app.close_dialog),
+                       DialogButton("dialog.help.read_aloud", read_aloud.longest_label(), read_aloud.toggle_page,
+                                    "#secondary"),
+                       DialogButton("dialog.help.read_focused", read_aloud.auto_label(), self.toggle_read_focused,
+                                    "#secondary")],
+                      focus=focus, escape="dialog.help.close")
+
+    def toggle_read_focused(self) -> None:
+        self.app.read_aloud.set_auto(not self.app.settings.read_focused)
+        self.app.show_dialog(self._help_dialog(focus="dialog.help.read_focused"))
+
+    def read_aloud_text(self) -> str:
+        """The app in front's text (an open message, the web page...), or the open dialog's."""
+        from game.ui.read_aloud import page_text
+
+        shown = self.app.tree.active()
+        if not self.app.tree.dialog_open:
+            shown = [e for e in shown if not e.id.startswith(CHROME_PREFIXES)]
+            prefix = MAIN_TEXT.get(self.current)
+            main = [e for e in shown if prefix and e.id.startswith(prefix) and not e.id.endswith(".empty")]
+            shown = main or shown
+        return page_text(shown)
 
     def next_text_size(self) -> None:
         sizes = list(TEXT_SCALES)

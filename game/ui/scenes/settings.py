@@ -1,5 +1,5 @@
-"""The facilitator's settings: language, text size, organisation, LRS (with a connection test), idle
-timeout, assessment mode, competence framework and research consent for typed texts.
+"""The facilitator's settings: language, text size, contrast, organisation, LRS (with a connection test), idle
+timeout, assessment mode, competence framework, the practice offer and research consent for typed texts.
 
 Nothing changes until "Save": the screen keeps a draft, checks it whole through the Settings model and
 shows each problem under its field in plain words; "Back" leaves without saving. The connection test
@@ -20,14 +20,16 @@ from game.locales import supported_locales
 from game.settings import ENVIRONMENT, TEXT_SCALES, Settings, save_settings
 from game.ui.layout import LOGICAL_SIZE, flow
 from game.ui.scenes.base import PageScene
+from game.ui.theme import theme_names
 from scoring.framework import available_frameworks, load_framework
 
 MODES = ("adaptive", "fixed", "chosen")
 TEXT_FIELDS = ("org_id", "org_name", "org_url", "lrs_endpoint", "lrs_username", "lrs_password",
                "idle_timeout_minutes", "scenarios")
 # Where each problem shows, in page order: the first one is focused and scrolled into view.
-PAGE_ORDER = ("locale", "text_scale", "org_id", "org_name", "org_url", "lrs_endpoint", "lrs_username",
-              "lrs_password", "idle_timeout_minutes", "mode", "scenarios", "framework", "research_texts")
+PAGE_ORDER = ("locale", "text_scale", "theme", "read_focused", "org_id", "org_name", "org_url", "lrs_endpoint", "lrs_username",
+              "lrs_password", "idle_timeout_minutes", "mode", "scenarios", "framework", "offer_tutorial",
+              "research_texts")
 ERROR_KEYS = {"org_url": "settings.error.url", "lrs_endpoint": "settings.error.url",
               "org_id": "settings.error.org_id", "org_name": "settings.error.org_name",
               "idle_timeout_minutes": "settings.error.idle_timeout_minutes"}
@@ -72,9 +74,12 @@ class SettingsScene(PageScene):
         """The draft: what the screen shows, from the settings in use."""
         self.locale = settings.locale
         self.text_scale = settings.text_scale
+        self.theme = settings.theme
+        self.read_focused = settings.read_focused
         self.mode = settings.assessment.mode
         self.framework = settings.framework
         self.research_texts = settings.research_texts
+        self.offer_tutorial = settings.offer_tutorial
         self.values = {name: getattr(settings, name) or "" for name in TEXT_FIELDS[:-2]}
         self.values["idle_timeout_minutes"] = str(settings.idle_timeout_minutes)
         self.values["scenarios"] = ", ".join(settings.assessment.scenarios)
@@ -163,8 +168,11 @@ class SettingsScene(PageScene):
             values[name] = self.values[name].strip() or None
         values["lrs_password"] = self.values["lrs_password"] or None  # spaces may belong to a password
         values["idle_timeout_minutes"] = self.values["idle_timeout_minutes"].strip()
+        values.update(read_focused=self.read_focused, read_aloud=self.read_focused)
+        values["theme"] = self.theme
         values.update(locale=self.locale, text_scale=self.text_scale, framework=self.framework,
-                      research_texts=self.research_texts, assessment=self.plan(errors))
+                      research_texts=self.research_texts, offer_tutorial=self.offer_tutorial,
+                      assessment=self.plan(errors))
         settings = None
         try:
             settings = Settings.model_validate(values)
@@ -196,7 +204,9 @@ class SettingsScene(PageScene):
 
     def first_button(self, name: str) -> str:
         prefix = {"locale": "settings.lang", "text_scale": "settings.scale", "mode": "settings.mode",
-                  "framework": "settings.framework", "research_texts": "settings.research"}[name]
+                  "framework": "settings.framework", "research_texts": "settings.research",
+                  "read_focused": "settings.read_focused", "theme": "settings.theme",
+                  "offer_tutorial": "settings.tutorial"}[name]
         return next((e.id for e in self.app.tree.focusables() if e.id.startswith(prefix + ".")), "settings.save")
 
     def apply(self, settings: Settings) -> None:
@@ -221,6 +231,8 @@ class SettingsScene(PageScene):
         app.locale = settings.locale
         if settings.text_scale != app.text_scale:
             app.set_text_scale(settings.text_scale)  # new widgets at the new size
+        if settings.theme != app.theme:
+            app.set_theme(settings.theme)  # new widgets in the new colours
         app.rebuild(preferred="settings.save", keep_focus=False)
 
     def leave(self) -> None:
@@ -242,6 +254,11 @@ class SettingsScene(PageScene):
                         [(tag, self.t(f"locale.{tag}")) for tag in supported_locales()], self.locale)
         y = self.choice(w, "text_scale", "settings.scale", x, y, width,
                         [(n, self.t(f"text_size.{n}")) for n in TEXT_SCALES], self.text_scale)
+        y = self.choice(w, "theme", "settings.theme", x, y, width,
+                        [(name, self.t(f"theme.{name}")) for name in theme_names()], self.theme)
+        y = self.choice(w, "read_focused", "settings.read_focused", x, y, width,
+                        [(True, self.t("settings.read_focused.on")), (False, self.t("settings.read_focused.off"))],
+                        self.read_focused, help_text=self.t("settings.read_focused.help"), ids=("on", "off"))
 
         y = self.heading(w, "settings.section.organisation", x, y, width)
         y = self.field(w, "org_id", x, y, width, min(width, m.px(300)))
@@ -258,8 +275,8 @@ class SettingsScene(PageScene):
         y += m.button_h + m.pad
         if self.check_said is not None:
             (key, values), style = self.check_said
-            y = w.label("settings.test.status", self.t(key, **values), x, y, width, bold=style != "#muted",
-                        style=style).rect.bottom + m.pad
+            y = w.label("settings.test.status", self.said(key, values, style), x, y, width,
+                        bold=style != "#muted", style=style).rect.bottom + m.pad
         y += 2 * m.gap
 
         y = self.heading(w, "settings.section.kiosk", x, y, width)
@@ -275,15 +292,18 @@ class SettingsScene(PageScene):
         frameworks = [(fid, self.framework_name(fid, short=True)) for fid in available_frameworks()]
         y = self.choice(w, "framework", "settings.framework", x, y, width, frameworks, self.framework,
                         help_text=self.framework_name(self.framework, short=False))
+        y = self.choice(w, "offer_tutorial", "settings.tutorial", x, y, width,
+                        [(True, self.t("settings.tutorial.on")), (False, self.t("settings.tutorial.off"))],
+                        self.offer_tutorial, help_text=self.t("settings.tutorial.help"), ids=("on", "off"))
         y = self.choice(w, "research_texts", "settings.research", x, y, width,
                         [(True, self.t("settings.research.on")), (False, self.t("settings.research.off"))],
                         self.research_texts, help_text=self.t("settings.research.help"), ids=("on", "off"))
 
         if self.status is not None:
             key, values = self.status
-            failed = key != "settings.saved"
-            y = w.label("settings.status", self.t(key, **values), x, y, width, bold=True,
-                        style="#error" if failed else "#strong").rect.bottom + m.gap
+            style = "#error" if key != "settings.saved" else "#strong"
+            y = w.label("settings.status", self.said(key, values, style), x, y, width, bold=True,
+                        style=style).rect.bottom + m.gap
         save, back = self.t("settings.save"), self.t("back")
         save_w = max(m.button_w(save), m.px(200))
         w.button("settings.save", save, pygame.Rect(x, y, save_w, m.button_h), self.save)
@@ -299,6 +319,11 @@ class SettingsScene(PageScene):
         except Exception:  # noqa: BLE001  (a broken framework file still gets a button, by its id)
             return framework_id
         return title.split(":")[0].strip() if short else title
+
+    def said(self, key: str, values: dict, style: str) -> str:
+        """A message in words; a problem starts with the error prefix, never told by its colour alone."""
+        text = self.t(key, **values)
+        return self.t("error_prefix") + " " + text if style == "#error" else text
 
     def heading(self, w, key: str, x: int, y: int, width: int) -> int:
         return w.label(key, self.t(key), x, y, width, title=True).rect.bottom + w.m.gap

@@ -1,4 +1,4 @@
-"""Title: choose the language and the text size, then start."""
+"""Title: choose the language, the text size and the contrast, then start."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from game.locales import supported_locales
 from game.settings import TEXT_SCALES
 from game.ui.layout import LOGICAL_SIZE, flow
 from game.ui.scenes.base import PageScene
+from game.ui.theme import theme_names
 
 
 class TitleScene(PageScene):
@@ -27,7 +28,10 @@ class TitleScene(PageScene):
                         self.app.set_locale) + 2 * m.gap
         y = self.choice(w, "title.scale", self.t("title.text_size"), x, y, width,
                         [(n, self.t(f"text_size.{n}")) for n in TEXT_SCALES], self.app.text_scale,
-                        self.app.set_text_scale)
+                        self.app.set_text_scale) + 2 * m.gap
+        y = self.choice(w, "title.contrast", self.t("title.contrast"), x, y, width,
+                        [(name, self.t(f"theme.{name}")) for name in theme_names()], self.app.theme,
+                        self.app.set_theme)
         y += 3 * m.gap
         start = self.t("title.start")
         start_w = max(m.button_w(start), m.px(220))
