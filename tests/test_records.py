@@ -151,6 +151,7 @@ def test_the_facilitator_sees_a_finished_sessions_result_and_comes_back(tmp_path
     ui.driver.settle()
     ui.click(f"sessions.result.{finished}")
     assert isinstance(ui.app.scene, SummaryScene) and ui.app.session is None
+    assert ui.text("summary.title") == "Result of the session of code RES-ULT"  # for the facilitator
     assert "Foundation" in ui.text("summary.area.communication-collaboration")  # nothing done: the lowest group
     assert layout_problems(ui.app) == []
     ui.click("summary.finish")  # here: back to the list

@@ -71,9 +71,15 @@ class SummaryScene(PageScene):
         m = w.m
         width = LOGICAL_SIZE[0] - 2 * m.px(60)
         x, y = m.px(60), m.px(40)
-        y = self.app.read_aloud.heading(w, "summary.read_aloud", "summary.title", self.t("summary.title"), x, y,
+        if self.back is None:  # the participant, at the end of their own session
+            title, text = self.t("summary.title"), self.t("summary.text", n=len(results))
+        else:  # a facilitator, looking at a stored session
+            started = self.app.store.session_started(self.session_id)
+            code = started.payload.get("participant", "") if started is not None else ""
+            title, text = self.t("summary.title_stored", code=code), self.t("summary.text_stored", n=len(results))
+        y = self.app.read_aloud.heading(w, "summary.read_aloud", "summary.title", title, x, y,
                                         width, title=True) + m.gap
-        y = w.label("summary.text", self.t("summary.text", n=len(results)), x, y, width).rect.bottom + m.gap
+        y = w.label("summary.text", text, x, y, width).rect.bottom + m.gap
         y = self._measured(w, x, y, width)
         y = self._advice(w, x, y, width)
         if results:
