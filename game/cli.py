@@ -17,6 +17,26 @@ class CliError(Exception):
     """A user-facing error: printed as one line, exit code 2."""
 
 
+def _settings():
+    """The settings, or one line saying why they cannot be used."""
+    from game.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise CliError(str(exc)) from None
+
+
+def _out_file(value: str, what: str) -> Path:
+    """Where a command writes its file: a file in a folder that exists."""
+    out = Path(value)
+    if out.is_dir():
+        raise CliError(f"--out {out}: is a folder; give the {what} to write")
+    if not out.parent.is_dir():
+        raise CliError(f"--out {out}: no such folder {out.parent}")
+    return out
+
+
 def _validate(args: argparse.Namespace) -> int:
     from game.scenario.loader import WALKTHROUGH_SUFFIX, ScenarioError, load_scenario, scenario_files
     from game.scenario.walkthrough import load_walkthrough
@@ -143,15 +163,11 @@ def _score(args: argparse.Namespace) -> int:
 
 def _bank(library, args: argparse.Namespace):
     """The item bank in the chosen framework, with calibrated parameters when a file is given or set."""
-    from game.settings import SettingsError, load_settings
     from scoring.framework import FrameworkError
     from scoring.measurement import load_bank
     from scoring.measurement.parameters import ParametersError
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise CliError(str(exc)) from None
+    settings = _settings()
     try:
         return load_bank(library, args.framework or settings.framework, args.parameters or settings.item_parameters)
     except (FrameworkError, ParametersError) as exc:
@@ -271,20 +287,13 @@ def _outbox():
 
 
 def _sender(outbox):
-    from game.settings import SettingsError, load_settings
-    from sync.transport import Transport
-    from sync.worker import Sender, credentials_fingerprint
+    from sync.worker import Sender
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise CliError(str(exc)) from None
+    settings = _settings()
     if not settings.lrs_endpoint:
         raise CliError("no LRS endpoint: set lrs_endpoint in the settings or NUMPLUS_LRS_ENDPOINT")
-    transport = Transport(settings.lrs_endpoint, settings.lrs_username, settings.lrs_password,
-                          ca_bundle=settings.lrs_ca_bundle)
-    fingerprint = credentials_fingerprint(settings.lrs_endpoint, settings.lrs_username, settings.lrs_password)
-    return Sender(outbox, transport, fingerprint=fingerprint)
+    return Sender.to_lrs(outbox, settings.lrs_endpoint, settings.lrs_username, settings.lrs_password,
+                         settings.lrs_ca_bundle)
 
 
 def _progress(done: int, total: int, doing: str = "sending") -> None:
@@ -393,23 +402,15 @@ def _export(args: argparse.Namespace) -> int:
     from game.exports import ExportError, export, since_bound
     from game.paths import database_path
     from game.sessions import scenario_library
-    from game.settings import SettingsError, load_settings
 
-    out = Path(args.out)
-    if out.is_dir():
-        raise CliError(f"--out {out}: is a folder; give the file to write")
-    if not out.parent.is_dir():
-        raise CliError(f"--out {out}: no such folder {out.parent}")
+    out = _out_file(args.out, "file")
     roots = [Path(p) for p in args.scenarios] if args.scenarios else [SCENARIOS]
     for root in roots:
         if not root.exists():
             raise CliError(f"--scenarios {root}: no such folder")
     try:
         since = since_bound(args.since) if args.since is not None else None
-        try:
-            settings = load_settings()
-        except SettingsError as exc:
-            raise CliError(str(exc)) from None
+        settings = _settings()
         parameters = settings.item_parameters if args.what == "results" else None
         shown = -1
 
@@ -441,18 +442,10 @@ def _report(args: argparse.Namespace) -> int:
     from game.paths import database_path
     from game.report import ReportError, write_report
     from game.sessions import scenario_library
-    from game.settings import SettingsError, load_settings
     from game.store import EventStore
 
-    out = Path(args.out)
-    if out.is_dir():
-        raise CliError(f"--out {out}: is a folder; give the PDF file to write")
-    if not out.parent.is_dir():
-        raise CliError(f"--out {out}: no such folder {out.parent}")
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        raise CliError(str(exc)) from None
+    out = _out_file(args.out, "PDF file")
+    settings = _settings()
     database = database_path()
     if not database.is_file():
         raise CliError(f"unknown session {args.session_id!r} (no NUM+ database at {database})")

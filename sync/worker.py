@@ -64,6 +64,13 @@ class Sender:
         self.clock = clock
         self.lock = FileLock(str(lock_path(outbox.path)))
 
+    @classmethod
+    def to_lrs(cls, outbox: Outbox, endpoint: str, username: str | None, password: str | None,
+               ca_bundle: str | None = None) -> "Sender":
+        """A sender to one LRS with one kiosk's credentials (the game's worker and `numplus sync`)."""
+        return cls(outbox, Transport(endpoint, username, password, ca_bundle=ca_bundle),
+                   fingerprint=credentials_fingerprint(endpoint, username, password))
+
     # --- one pass ---------------------------------------------------------------------
     def run_pass(self, *, ignore_backoff: bool = False, lock_timeout: float = 0,
                  progress: Callable[[int, int], None] | None = None,

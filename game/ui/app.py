@@ -43,14 +43,11 @@ POLL_MS = 25  # sleep between looks at the event queue (SDL's own wait spins on 
 
 def start_sync_worker(settings: Settings, database: Path):
     from sync.store import Outbox
-    from sync.transport import Transport
-    from sync.worker import Sender, SyncWorker, credentials_fingerprint
+    from sync.worker import Sender, SyncWorker
 
     def make_sender() -> Sender:
-        transport = Transport(settings.lrs_endpoint, settings.lrs_username, settings.lrs_password,
-                              ca_bundle=settings.lrs_ca_bundle)
-        fingerprint = credentials_fingerprint(settings.lrs_endpoint, settings.lrs_username, settings.lrs_password)
-        return Sender(Outbox(database), transport, fingerprint=fingerprint)
+        return Sender.to_lrs(Outbox(database), settings.lrs_endpoint, settings.lrs_username, settings.lrs_password,
+                             settings.lrs_ca_bundle)
 
     worker = SyncWorker(make_sender)
     worker.start()
